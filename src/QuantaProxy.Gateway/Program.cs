@@ -1,1 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using QuantaProxy.Gateway.Hosting;
+
+var app = await GatewayApp.CreateAsync(args);
+await app.RunAsync();

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using QuantaProxy.LoadBenchmark;
+
+// Usage:
+//   dotnet run -c Release --project benchmarks/QuantaProxy.LoadBenchmark -- audit [--postgres CONNSTR] [--seconds 10] [--out benchmarks/results]
+var command = args.Length > 0 ? args[0] : "help";
+string Option(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+var outDir = Option("--out", Path.Combine("benchmarks", "results"));
+var seconds = int.Parse(Option("--seconds", "10"), CultureInfo.InvariantCulture);
+
+switch (command)
+{
+    case "audit":
+    {
+        var postgres = Option("--postgres", Environment.GetEnvironmentVariable("QP_TEST_POSTGRES") ?? "");
+        var results = new List<AuditAppendBenchmark.Result>();
+        foreach (var producers in new[] { 64, 256 })
+        {
+            results.Add(await AuditAppendBenchmark.RunAsync("sqlite", null, producers, TimeSpan.FromSeconds(seconds), tenants: 4));
+            Console.WriteLine(JsonSerializer.Serialize(results[^1]));
+            if (postgres.Length > 0)
+            {
+                results.Add(await AuditAppendBenchmark.RunAsync("postgres", postgres, producers, TimeSpan.FromSeconds(seconds), tenants: 4));
+                Console.WriteLine(JsonSerializer.Serialize(results[^1]));
+            }
+        }
+        Directory.CreateDirectory(outDir);
+        var md = new StringBuilder();
+        md.AppendLine("| store | producers | events | seconds | appends/s | mean batch | verify events/s | chain valid |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Store} | {r.Producers} | {r.Events} | {r.Seconds:F1} | {r.EventsPerSecond:F0} | {r.MeanBatch:F1} | {r.VerifyEventsPerSecond:F0} | {r.ChainValid} |");
+        await File.WriteAllTextAsync(Path.Combine(outDir, "audit-append.generated.md"), md.ToString());
+        await File.WriteAllTextAsync(Path.Combine(outDir, "audit-append.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(md);
+        return 0;
+    }
+    default:
+        Console.WriteLine("commands: audit");
+        return 2;
+}

@@ -1,0 +1,16 @@
+namespace QuantaProxy.Gateway.ApiKeys;
+
+public static class ApiScopes
+{
+    public const string ProxyInvoke = "proxy:invoke";
+    public const string VaultSeal = "vault:seal";
+    public const string VaultUnseal = "vault:unseal";
+    public const string IntegrationsWrite = "integrations:write";
+    public const string AuditRead = "audit:read";
+    public const string Admin = "admin";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ProxyInvoke, VaultSeal, VaultUnseal, IntegrationsWrite, AuditRead, Admin,
+    };
+}

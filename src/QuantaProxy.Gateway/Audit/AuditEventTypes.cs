@@ -1,0 +1,26 @@
+namespace QuantaProxy.Gateway.Audit;
+
+/// <summary>Event types of FORMATS.md §3 (plus the reads this gateway also records).</summary>
+public static class AuditEventTypes
+{
+    public const string ProxyCall = "proxy.call";
+    public const string ProxyDenied = "proxy.denied";
+    public const string ProxyIntent = "proxy.intent";
+    public const string VaultSeal = "vault.seal";
+    public const string VaultUnseal = "vault.unseal";
+    public const string VaultRotate = "vault.rotate";
+    public const string VaultDestroy = "vault.destroy";
+    public const string VaultRead = "vault.read";
+    public const string IntegrationCreate = "integration.create";
+    public const string IntegrationUpdate = "integration.update";
+    public const string IntegrationDelete = "integration.delete";
+    public const string IntegrationRead = "integration.read";
+    public const string ApiKeyCreate = "apikey.create";
+    public const string ApiKeyRevoke = "apikey.revoke";
+    public const string KeyRotate = "key.rotate";
+    public const string KeyRegister = "key.register";
+    public const string KeyRead = "key.read";
+    public const string TenantCreate = "tenant.create";
+    public const string AuditRead = "audit.read";
+    public const string RequestRejected = "request.rejected";
+}

@@ -1,0 +1,78 @@
+using QuantaProxy.Gateway.Auth;
+using QuantaProxy.Gateway.Hosting;
+
+namespace QuantaProxy.Gateway.Audit;
+
+/// <summary>Turns what a request did into its chain event and waits until it is durable (fail closed).</summary>
+public sealed class AuditRecorder(AuditAppender appender, TimeProvider time)
+{
+    public const string OnBehalfOfHeader = "X-On-Behalf-Of";
+
+    public async Task<string> RecordAsync(HttpContext http, string tenantId, string type, string outcome, AuditDetails details = default)
+    {
+        var audit = AuditContext.Get(http) ?? throw new InvalidOperationException("Audit context missing.");
+        if (audit.Recorded) throw new InvalidOperationException("This request's audit event is already recorded.");
+        audit.TenantId = tenantId;
+        var caller = CallerContext.Find(http);
+        var pending = new PendingAuditEvent
+        {
+            EventId = audit.EventId,
+            TenantId = tenantId,
+            OccurredAt = Timestamps.Format(time.GetUtcNow()),
+            Type = type,
+            Actor = caller?.ApiKeyId ?? "",
+            OnBehalfOf = OnBehalfOf(http),
+            IntegrationId = details.IntegrationId ?? "",
+            Operation = details.Operation ?? "",
+            Outcome = outcome,
+            UpstreamStatus = details.UpstreamStatus ?? "",
+            UpstreamRequestId = details.UpstreamRequestId ?? "",
+            RequestDigest = audit.RequestDigest,
+            ResponseDigest = details.ResponseDigest ?? "",
+            Detail = details.Detail ?? "",
+        };
+        await appender.AppendAsync(pending, CancellationToken.None);
+        audit.Recorded = true;
+        return audit.EventId;
+    }
+
+    /// <summary>Records a separate event (e.g. <c>proxy.intent</c> before a mutating call) with its own id.</summary>
+    public async Task<string> RecordExtraAsync(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details)
+    {
+        var audit = AuditContext.Get(http);
+        var caller = CallerContext.Find(http);
+        await appender.AppendAsync(new PendingAuditEvent
+        {
+            EventId = eventId,
+            TenantId = tenantId,
+            OccurredAt = Timestamps.Format(time.GetUtcNow()),
+            Type = type,
+            Actor = caller?.ApiKeyId ?? "",
+            OnBehalfOf = OnBehalfOf(http),
+            IntegrationId = details.IntegrationId ?? "",
+            Operation = details.Operation ?? "",
+            Outcome = outcome,
+            RequestDigest = audit?.RequestDigest ?? "",
+            Detail = details.Detail ?? "",
+        }, CancellationToken.None);
+        return eventId;
+    }
+
+    /// <summary>The agent or user a service acts for, when it says so: bounded and restricted to a safe alphabet.</summary>
+    private static string OnBehalfOf(HttpContext http)
+    {
+        var values = http.Request.Headers[OnBehalfOfHeader];
+        if (values.Count != 1 || string.IsNullOrEmpty(values[0]) || values[0]!.Length > 200) return "";
+        foreach (var c in values[0]!)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '@' or ':' or '/' or '|')) return "";
+        return values[0]!;
+    }
+}
+
+public readonly record struct AuditDetails(
+    string? IntegrationId = null,
+    string? Operation = null,
+    string? UpstreamStatus = null,
+    string? UpstreamRequestId = null,
+    string? ResponseDigest = null,
+    string? Detail = null);

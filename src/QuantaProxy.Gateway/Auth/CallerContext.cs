@@ -1,0 +1,47 @@
+using QuantaProxy.Gateway.ApiKeys;
+using QuantaProxy.Gateway.Errors;
+
+namespace QuantaProxy.Gateway.Auth;
+
+/// <summary>The authenticated caller of a request: which API key, which tenant (none for admin keys), which scopes.</summary>
+public sealed class CallerContext(string apiKeyId, string? tenantId, IReadOnlyList<string> scopes)
+{
+    private static readonly object Key = new();
+
+    public string ApiKeyId { get; } = apiKeyId;
+    public string? TenantId { get; } = tenantId;
+    public IReadOnlyList<string> Scopes { get; } = scopes;
+    public bool IsAdmin => TenantId is null && Scopes.Contains(ApiScopes.Admin);
+
+    /// <summary>
+    /// Throws 403 unless the key has <paramref name="scope"/>. The <c>admin</c> scope includes every other one: on the
+    /// global admin key for every tenant, on a tenant's key for that tenant only (tenant resolution enforces that).
+    /// </summary>
+    public void Require(string scope)
+    {
+        if (Scopes.Contains(ApiScopes.Admin) || Scopes.Contains(scope)) return;
+        throw new ApiException(StatusCodes.Status403Forbidden, ProblemCodes.InsufficientScope, $"This API key lacks the scope '{scope}'.");
+    }
+
+    /// <summary>
+    /// The tenant a request acts on. A tenant's key implies its own tenant; naming another one answers 404 exactly like an
+    /// unknown id, so ids of other tenants cannot be probed. The admin key must name the tenant.
+    /// </summary>
+    public string ResolveTenant(string? requested)
+    {
+        if (TenantId is not null)
+        {
+            if (requested is not null && !string.Equals(requested, TenantId, StringComparison.Ordinal)) throw ApiException.NotFound("Tenant");
+            return TenantId;
+        }
+        if (string.IsNullOrEmpty(requested)) throw ApiException.BadRequest("The admin key must say which tenant: set tenant_id.", "tenant_id");
+        return requested;
+    }
+
+    public static CallerContext Get(HttpContext context) =>
+        context.Items.TryGetValue(Key, out var v) && v is CallerContext c ? c : throw new InvalidOperationException("No authenticated caller on this request.");
+
+    public static CallerContext? Find(HttpContext context) => context.Items.TryGetValue(Key, out var v) ? v as CallerContext : null;
+
+    public static void Set(HttpContext context, CallerContext caller) => context.Items[Key] = caller;
+}

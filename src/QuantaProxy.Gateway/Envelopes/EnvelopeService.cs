@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using QuantaProxy.Crypto.Envelopes;
+using QuantaProxy.Crypto.Primitives;
+using QuantaProxy.Gateway.Errors;
+using QuantaProxy.Gateway.Tenants;
+
+namespace QuantaProxy.Gateway.Envelopes;
+
+/// <summary>Seals an answer to a tenant: its newest envelope key, its active signing key and its HMAC key.</summary>
+public sealed class EnvelopeService(TenantKeyRing keyRing, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, MlKem768PublicKey> _recipients = new(StringComparer.Ordinal);
+
+    public async Task<SealedEnvelope> SealAsync(string tenantId, ReadOnlyMemory<byte> plaintext, bool success, string auditEventId, string requestId, CancellationToken ct)
+    {
+        var keys = await keyRing.GetKeysAsync(tenantId, ct);
+        var envelopeKey = keys.CurrentEnvelopeKey
+                          ?? throw new ApiException(StatusCodes.Status409Conflict, ProblemCodes.NoEnvelopeKey,
+                              "The tenant has no envelope key: register one with POST /api/v2/tenants/{id}/envelope-keys.");
+        var signingRecord = keys.Active(TenantKeyPurpose.EnvelopeSigning);
+        var hmacRecord = keys.Find(signingRecord.Id, TenantKeyPurpose.EnvelopeHmac)
+                         ?? throw new InvalidOperationException("The active signing key has no HMAC key beside it.");
+        var recipient = _recipients.GetOrAdd(envelopeKey.Id, static (_, bytes) => MlKem768PublicKey.FromEncoding(bytes), envelopeKey.PublicKey);
+        var hmacKey = await keyRing.CopyHmacKeyAsync(hmacRecord, ct);
+        try
+        {
+            var issuedAt = time.GetUtcNow();
+            return await keyRing.UseSigningKeyAsync(signingRecord, signingKey =>
+            {
+                using var sealer = new EnvelopeSealer(tenantId, envelopeKey.Id, recipient, signingRecord.Id, signingKey, hmacKey);
+                return sealer.Seal(plaintext.Span, success, auditEventId, requestId, issuedAt);
+            }, ct);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(hmacKey);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace QuantaProxy.Gateway.Errors;
+
+/// <summary>
+/// A refusal the gateway answers as RFC 9457 problem+json. The message is shown to the caller, so it never carries a
+/// secret, a payload or another tenant's data.
+/// </summary>
+public sealed class ApiException(int status, string code, string message, string? field = null) : Exception(message)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+    public string? Field { get; } = field;
+    public TimeSpan? RetryAfter { get; init; }
+
+    public static ApiException NotFound(string what) => new(StatusCodes.Status404NotFound, ProblemCodes.NotFound, $"{what} not found.");
+    public static ApiException BadRequest(string message, string? field = null) => new(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest, message, field);
+}

@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Http.Features;
+using QuantaProxy.Gateway.Audit;
+using QuantaProxy.Gateway.Auth;
+using QuantaProxy.Gateway.Kms;
+using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Proxy;
+
+namespace QuantaProxy.Gateway.Errors;
+
+/// <summary>
+/// Turns every failure into problem+json with a stable code, and records refusals of authenticated callers in their
+/// tenant's chain before answering (a refusal is an event too). If that event cannot be stored the answer becomes 503:
+/// the audit fails closed even for errors. Unexpected exceptions are logged with the request id and answered 500 with
+/// no detail, so nothing internal (or secret) leaks.
+/// </summary>
+public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder recorder, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http);
+            if (!http.Response.HasStarted && http.Response.StatusCode is 404 or 405 && http.Response.ContentLength is null or 0
+                && http.Response.ContentType is null)
+            {
+                var status = http.Response.StatusCode;
+                await FailAsync(http, new ApiException(status, status == 404 ? ProblemCodes.NotFound : ProblemCodes.MethodNotAllowed,
+                    status == 404 ? "No such resource." : "This method is not allowed on this resource."));
+            }
+        }
+        catch (ApiException e)
+        {
+            await FailAsync(http, e);
+        }
+        catch (KmsUnavailableException)
+        {
+            await FailAsync(http, new ApiException(503, ProblemCodes.KmsUnavailable, "The key management service is unreachable and no cached key is valid; retry later.") { RetryAfter = TimeSpan.FromSeconds(5) });
+        }
+        catch (KeyUnwrapException e)
+        {
+            logger.LogError(e, "A wrapped key could not be unwrapped (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
+            await FailAsync(http, new ApiException(503, ProblemCodes.KmsUnavailable, "A key could not be unwrapped; the operator must check the KMS key and its policy."));
+        }
+        catch (AuditUnavailableException e)
+        {
+            logger.LogError(e, "Audit unavailable (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
+            await ProblemWriter.WriteAsync(http, 503, ProblemCodes.AuditUnavailable, "The audit log could not record this request, so it was not carried out.", retryAfter: TimeSpan.FromSeconds(2));
+        }
+        catch (OktaCallException e)
+        {
+            await FailAsync(http, OktaProblems.From(e));
+        }
+        catch (BadHttpRequestException e)
+        {
+            await FailAsync(http, new ApiException(e.StatusCode, e.StatusCode == 413 ? ProblemCodes.PayloadTooLarge : ProblemCodes.InvalidRequest, "The request could not be read."));
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Unhandled error (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
+            await ProblemWriter.WriteAsync(http, 500, ProblemCodes.Internal, "An internal error occurred; quote the request id to the operator.");
+        }
+    }
+
+    private async Task FailAsync(HttpContext http, ApiException e)
+    {
+        var audit = AuditContext.Get(http);
+        var caller = CallerContext.Find(http);
+        var tenantId = audit?.TenantId ?? caller?.TenantId;
+        if (audit is { Recorded: false } && caller is not null && tenantId is not null && http.Features.Get<IHttpResponseFeature>() is not null)
+        {
+            try
+            {
+                await recorder.RecordAsync(http, tenantId, AuditEventTypes.RequestRejected, e.Code,
+                    new AuditDetails(Detail: $"status={e.Status};path={Truncate(http.Request.Path.Value)}"));
+            }
+            catch (AuditUnavailableException inner)
+            {
+                logger.LogError(inner, "Audit unavailable while recording a refusal (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
+                await ProblemWriter.WriteAsync(http, 503, ProblemCodes.AuditUnavailable, "The audit log could not record this request.", retryAfter: TimeSpan.FromSeconds(2));
+                return;
+            }
+        }
+        await ProblemWriter.WriteAsync(http, e.Status, e.Code, e.Message, e.Field, e.RetryAfter);
+    }
+
+    private static string Truncate(string? path) => path is null ? "" : path.Length <= 200 ? path : path[..200];
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+using QuantaProxy.Gateway.Auth;
+using QuantaProxy.Gateway.Storage;
+
+namespace QuantaProxy.Gateway.Hosting;
+
+/// <summary>Start-up checks whose messages name the setting to fix.</summary>
+public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+            errors.Add("QuantaProxy:DataDir must name a folder (env QuantaProxy__DataDir).");
+        if (options.Bootstrap.AdminKey is { } key && !ApiKeyFormat.IsWellFormed(key))
+            errors.Add($"QuantaProxy:Bootstrap:AdminKey must look like {ApiKeyFormat.Prefix}<43 base64url characters> (env QuantaProxy__Bootstrap__AdminKey).");
+        if (options.Limits.MaxRequestBodyBytes is < 1024 or > 64 * 1024 * 1024)
+            errors.Add("QuantaProxy:Limits:MaxRequestBodyBytes must be between 1024 and 67108864.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        if (options.Provider == StorageProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString))
+            return ValidateOptionsResult.Fail("QuantaProxy:Storage:ConnectionString is required when QuantaProxy:Storage:Provider=Postgres (env QuantaProxy__Storage__ConnectionString).");
+        if (options.MaxPoolSize is < 1 or > 1000)
+            return ValidateOptionsResult.Fail("QuantaProxy:Storage:MaxPoolSize must be between 1 and 1000.");
+        return ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,19 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace QuantaProxy.Gateway.Telemetry;
+
+/// <summary>The <c>QuantaProxy</c> activity source and meter. Tags carry ids and outcomes only — never secrets or payloads.</summary>
+public static class GatewayTelemetry
+{
+    public const string Name = "QuantaProxy";
+
+    public static readonly ActivitySource Source = new(Name, "1.0");
+    public static readonly Meter Meter = new(Name, "1.0");
+
+    public static readonly Counter<long> ProxyCalls = Meter.CreateCounter<long>("quantaproxy.proxy.calls", description: "Proxied calls by operation and outcome");
+    public static readonly Histogram<double> ProxyDuration = Meter.CreateHistogram<double>("quantaproxy.proxy.duration", "ms", "End-to-end proxied call latency");
+    public static readonly Histogram<int> AuditBatchSize = Meter.CreateHistogram<int>("quantaproxy.audit.batch_size", description: "Events per group commit");
+    public static readonly Histogram<double> AuditAppendDuration = Meter.CreateHistogram<double>("quantaproxy.audit.append_duration", "ms", "Group commit latency");
+    public static readonly Counter<long> KeyCacheLookups = Meter.CreateCounter<long>("quantaproxy.keys.cache_lookups", description: "Unwrapped key cache lookups by result");
+}

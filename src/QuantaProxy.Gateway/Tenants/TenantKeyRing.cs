@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using QuantaProxy.Crypto.Primitives;
+using QuantaProxy.Gateway.Errors;
+using QuantaProxy.Gateway.Kms;
+
+namespace QuantaProxy.Gateway.Tenants;
+
+/// <summary>
+/// A tenant's keys as the request path needs them: public halves and key metadata from a short-lived cache, private halves
+/// unwrapped by KMS at most once per cache lifetime and kept expanded (an ML-DSA or ML-KEM key costs more to expand than
+/// to use), zeroed when the cache evicts them.
+/// </summary>
+public sealed class TenantKeyRing(TenantStore store, IKeyWrapper wrapper, UnwrappedKeyCache cache, TimeProvider time)
+{
+    private static readonly TimeSpan MetadataLifetime = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<string, (TenantKeys Keys, DateTimeOffset Expires)> _metadata = new(StringComparer.Ordinal);
+
+    public async Task<TenantKeys> GetKeysAsync(string tenantId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_metadata.TryGetValue(tenantId, out var cached) && cached.Expires > now) return cached.Keys;
+        var tenant = await store.FindAsync(tenantId, ct) ?? throw ApiException.NotFound("Tenant");
+        var keys = new TenantKeys(tenant, await store.ListKeysAsync(tenantId, ct), await store.ListEnvelopeKeysAsync(tenantId, ct));
+        _metadata[tenantId] = (keys, now + MetadataLifetime);
+        return keys;
+    }
+
+    /// <summary>Drops cached metadata after this replica changed a tenant's keys.</summary>
+    public void Invalidate(string tenantId) => _metadata.TryRemove(tenantId, out _);
+
+    /// <summary>Runs <paramref name="use"/> with the expanded ML-DSA-65 key; the key must not escape the callback.</summary>
+    public ValueTask<T> UseSigningKeyAsync<T>(TenantKeyRecord key, Func<MlDsa65PrivateKey, T> use, CancellationToken ct) =>
+        UseAsync(key, static seed => MlDsa65PrivateKey.FromSeed(seed), use, ct);
+
+    /// <summary>Runs <paramref name="use"/> with the expanded ML-KEM-768 vault key; the key must not escape the callback.</summary>
+    public ValueTask<T> UseVaultKeyAsync<T>(TenantKeyRecord key, Func<MlKem768PrivateKey, T> use, CancellationToken ct) =>
+        UseAsync(key, static seed => MlKem768PrivateKey.FromSeed(seed), use, ct);
+
+    /// <summary>The HMAC key, copied into a buffer the caller zeroes after use.</summary>
+    public ValueTask<byte[]> CopyHmacKeyAsync(TenantKeyRecord key, CancellationToken ct) =>
+        UseAsync(key, SecretBytes.Copy, static secret => secret.Span.ToArray(), ct);
+
+    private ValueTask<T> UseAsync<TKey, T>(TenantKeyRecord key, Func<ReadOnlySpan<byte>, TKey> expand, Func<TKey, T> use, CancellationToken ct) where TKey : class
+    {
+        var context = TenantKeyPurpose.EncryptionContext(key.TenantId, key.Purpose, key.Id);
+        return cache.UseAsync(
+            $"{key.TenantId}/{key.Purpose}/{key.Id}",
+            token => wrapper.UnwrapAsync(key.KmsKeyId, key.WrappedSecret, context, token),
+            expand,
+            use,
+            ct);
+    }
+}
+
+/// <summary>A snapshot of one tenant's key metadata.</summary>
+public sealed class TenantKeys(TenantRecord tenant, IReadOnlyList<TenantKeyRecord> keys, IReadOnlyList<EnvelopeKeyRecord> envelopeKeys)
+{
+    public TenantRecord Tenant { get; } = tenant;
+    public IReadOnlyList<TenantKeyRecord> Keys { get; } = keys;
+    public IReadOnlyList<EnvelopeKeyRecord> EnvelopeKeys { get; } = envelopeKeys;
+
+    public TenantKeyRecord Active(string purpose) =>
+        Keys.LastOrDefault(k => k.Purpose == purpose && k.Status == KeyStatus.Active)
+        ?? throw new InvalidOperationException($"Tenant {Tenant.Id} has no active {purpose} key.");
+
+    public TenantKeyRecord? Find(string id, string purpose) => Keys.FirstOrDefault(k => k.Id == id && k.Purpose == purpose);
+
+    /// <summary>Envelopes are sealed to the most recently registered active envelope key.</summary>
+    public EnvelopeKeyRecord? CurrentEnvelopeKey => EnvelopeKeys.LastOrDefault(k => k.Status == KeyStatus.Active);
+}

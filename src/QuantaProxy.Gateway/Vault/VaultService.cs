@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using QuantaProxy.Crypto.Formats;
+using QuantaProxy.Crypto.Primitives;
+using QuantaProxy.Crypto.Vault;
+using QuantaProxy.Gateway.Errors;
+using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Tenants;
+
+namespace QuantaProxy.Gateway.Vault;
+
+/// <summary>
+/// Seals credentials to the tenant's active vault key (only its public half is needed) and unseals them with the private
+/// half from the KMS-backed key cache. Plaintext exists only in caller-owned buffers that are zeroed after use.
+/// </summary>
+public sealed class VaultService(CredentialStore store, TenantKeyRing keyRing, TimeProvider time)
+{
+    public async Task<CredentialRecord> SealAsync(string tenantId, string credentialType, string name, byte[] secret, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var id = PrefixedId.New(PrefixedId.Vault, now);
+        var at = Timestamps.Format(now);
+        var version = await SealVersionAsync(tenantId, id, 1, credentialType, secret, at, ct);
+        var record = new CredentialRecord(id, tenantId, name, credentialType, 1, CredentialStatus.Active, at, at);
+        await store.CreateAsync(record, version, ct);
+        return record;
+    }
+
+    public async Task<CredentialRecord> RotateAsync(string tenantId, string credentialId, byte[] secret, CancellationToken ct)
+    {
+        var current = await FindActiveAsync(tenantId, credentialId, ct);
+        SealRequestReader.ValidateSecret(current.CredentialType, secret);
+        var at = Timestamps.Format(time.GetUtcNow());
+        var next = await SealVersionAsync(tenantId, credentialId, current.CurrentVersion + 1, current.CredentialType, secret, at, ct);
+        if (!await store.RotateAsync(tenantId, credentialId, current.CurrentVersion, next, ct))
+            throw new ApiException(409, ProblemCodes.Conflict, "The credential changed while rotating; retry.");
+        return current with { CurrentVersion = next.Version, UpdatedAt = at };
+    }
+
+    public async Task DestroyAsync(string tenantId, string credentialId, CancellationToken ct)
+    {
+        if (!await store.DestroyAsync(tenantId, credentialId, Timestamps.Format(time.GetUtcNow()), ct))
+            throw ApiException.NotFound("Credential");
+    }
+
+    public async Task<CredentialRecord> FindActiveAsync(string tenantId, string credentialId, CancellationToken ct)
+    {
+        var record = await store.FindAsync(tenantId, credentialId, ct);
+        if (record is null || record.Status != CredentialStatus.Active) throw ApiException.NotFound("Credential");
+        return record;
+    }
+
+    /// <summary>The current version's plaintext. The caller zeroes the returned buffer.</summary>
+    public async Task<(CredentialRecord Record, byte[] Plaintext)> UnsealAsync(string tenantId, string credentialId, CancellationToken ct)
+    {
+        var record = await FindActiveAsync(tenantId, credentialId, ct);
+        var version = await store.FindVersionAsync(credentialId, record.CurrentVersion, ct);
+        if (version?.Enc is null || version.Ciphertext is null) throw ApiException.NotFound("Credential");
+        var keys = await keyRing.GetKeysAsync(tenantId, ct);
+        var vaultKeyRecord = keys.Find(version.VaultKeyId, TenantKeyPurpose.VaultKem)
+                             ?? throw new InvalidOperationException("A credential names a vault key its tenant does not have.");
+        var plaintext = await keyRing.UseVaultKeyAsync(vaultKeyRecord,
+            vaultKey => VaultBlob.Open(tenantId, credentialId, version.Version, record.CredentialType, version.VaultKeyId, vaultKey, version.Enc, version.Ciphertext), ct);
+        return (record, plaintext);
+    }
+
+    private async Task<CredentialVersionRecord> SealVersionAsync(string tenantId, string credentialId, int version, string credentialType, byte[] secret, string at, CancellationToken ct)
+    {
+        var keys = await keyRing.GetKeysAsync(tenantId, ct);
+        var vaultKey = keys.Active(TenantKeyPurpose.VaultKem);
+        var sealedBlob = VaultBlob.Seal(tenantId, credentialId, version, credentialType, vaultKey.Id, MlKem768PublicKey.FromEncoding(vaultKey.PublicKey!), secret);
+        return new CredentialVersionRecord(credentialId, version, vaultKey.Id, sealedBlob.Enc, sealedBlob.Ciphertext, at, null);
+    }
+}
