@@ -57,6 +57,7 @@ public sealed class LocalKeyWrapperTests
             Assert.That(wrapped.AsSpan().IndexOf(secret.AsSpan(0, 16)), Is.EqualTo(-1), "the secret must not appear in the ciphertext");
             Assert.That(wrapper.Provider, Is.EqualTo("local"));
         });
+        Assert.That(await wrapper.CheckReachableAsync(CancellationToken.None), Is.True);
     }
 
     [Test]
