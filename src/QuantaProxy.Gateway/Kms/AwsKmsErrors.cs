@@ -47,16 +47,20 @@ internal static class AwsKmsErrors
 
     private static bool IsTransient(AmazonServiceException error)
     {
+        // KMS's own verdicts on the key, ciphertext or context: permanent whatever the transport says.
+        if (error is InvalidCiphertextException or IncorrectKeyException or InvalidKeyUsageException or NotFoundException
+            or DisabledException or KMSInvalidStateException or InvalidGrantTokenException)
+            return false;
         if (error is KMSInternalException or DependencyTimeoutException or KeyUnavailableException or LimitExceededException)
             return true;
-        if (error.ErrorCode is { } code && TransientErrorCodes.Contains(code))
+        if (error.InnerException is HttpRequestException or IOException or SocketException or OperationCanceledException)
             return true;
-        if (error.Retryable is not null)
+        if (string.IsNullOrEmpty(error.ErrorCode))
+            return true; // no error code: the answer did not come from KMS (a proxy, a load balancer, a broken connection)
+        if (TransientErrorCodes.Contains(error.ErrorCode) || error.Retryable is not null)
             return true;
         var status = (int)error.StatusCode;
-        // Status 0: no HTTP answer at all (the SDK wraps some transport failures this way).
-        return status == 0 || status == (int)HttpStatusCode.TooManyRequests || status >= 500
-            || error.InnerException is HttpRequestException or IOException or SocketException or OperationCanceledException;
+        return status == (int)HttpStatusCode.TooManyRequests || status >= 500;
     }
 
     private static string Describe(AmazonServiceException error) =>

@@ -23,12 +23,12 @@ public sealed class KmsOptionsValidator : IValidateOptions<KmsOptions>
         if (options.Provider == KmsProvider.AwsKms)
         {
             if (string.IsNullOrWhiteSpace(options.Region))
-                failures.Add(Message("Region", "is required when Provider=AwsKms, for example eu-west-1"));
+                failures.Add(Message("Region", "is required when Provider=AwsKms", "the key's AWS region, for example eu-west-1."));
             else if (!IsRegionName(options.Region))
                 failures.Add(Message("Region", $"'{options.Region}' is not an AWS region name such as eu-west-1"));
 
             if (string.IsNullOrWhiteSpace(options.KeyId))
-                failures.Add(Message("KeyId", "is required when Provider=AwsKms: a key ARN, key id or alias/..."));
+                failures.Add(Message("KeyId", "is required when Provider=AwsKms", "a key ARN, key id or alias/name of a symmetric encryption key."));
             else if (options.KeyId.Length > KeyWrapLimits.MaxKeyIdLength || options.KeyId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
                 failures.Add(Message("KeyId", $"must be at most {KeyWrapLimits.MaxKeyIdLength} characters with no white space"));
         }
@@ -56,7 +56,8 @@ public sealed class KmsOptionsValidator : IValidateOptions<KmsOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static string Message(string setting, string problem) => $"{Section}{setting} {problem} (env {EnvPrefix}{setting}).";
+    private static string Message(string setting, string problem, string? hint = null) =>
+        $"{Section}{setting} {problem} (env {EnvPrefix}{setting}){(hint is null ? "." : ": " + hint)}";
 
     private static bool IsRegionName(string region) =>
         region.Length <= 32 && region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');

@@ -122,6 +122,8 @@ public sealed class UnwrappedKeyCache : IDisposable
     }
 
     /// <summary>Drops the key of <paramref name="cacheKey"/> (for instance after the key was destroyed). Returns whether it was in memory.</summary>
+    /// <remarks>An unwrap already in progress for the key is not cancelled and caches its result: destroy the wrapped
+    /// key in storage first, then evict, so that any later unwrap has nothing to unwrap.</remarks>
     public bool Evict(string cacheKey)
     {
         CheckCacheKey(cacheKey);
