@@ -532,11 +532,19 @@ export async function sealEnvelope({ bundle, signingSeeds, plaintext, success, k
   if (!bytesEqual(f.enc, new Uint8Array(encap.enc))) throw new Error("@hpke/core context enc differs from the KEM's enc for the same ekm");
   f.ciphertext = new Uint8Array(await ctx.seal(ownBytes(plaintext), aad));
   f.nonce = hpkeKeySchedule(new Uint8Array(encap.sharedSecret), info).baseNonce;
+  return signEnvelope(f, { dsaSeed: signingSeeds.get(sgkId), hmacKey: bundle.hmacKey });
+}
+
+/**
+ * Signs parsed envelope fields (§1 steps 4-6) and serializes the envelope. The options exist so
+ * that tests can produce envelopes whose one defect is a wrong signing key or context.
+ */
+export function signEnvelope(f, { dsaSeed, hmacKey, context = SIGNATURE_CONTEXT }) {
   const m = signedMessage(f);
-  const { secretKey } = ml_dsa65.keygen(signingSeeds.get(sgkId));
-  // Hedged signing: noble draws fresh 32-byte rnd when extraEntropy is not given.
-  const pqcSignature = ml_dsa65.sign(m, secretKey, { context: SIGNATURE_CONTEXT });
-  const hmacSignature = new Uint8Array(createHmac("sha512", bundle.hmacKey).update(m).digest());
+  const { secretKey } = ml_dsa65.keygen(dsaSeed);
+  // Hedged signing: noble draws a fresh 32-byte rnd when extraEntropy is not given.
+  const pqcSignature = ml_dsa65.sign(m, secretKey, { context });
+  const hmacSignature = new Uint8Array(createHmac("sha512", hmacKey).update(m).digest());
   return {
     success: f.success,
     version: ENVELOPE_VERSION,
@@ -636,8 +644,9 @@ async function expectRejected(envelope, bundle) {
   throw new Error("accepted an envelope that must be rejected");
 }
 
-function runCli(cli, args) {
-  const r = spawnSync("dotnet", [cli, ...args], { encoding: "buffer", timeout: CLI_TIMEOUT_MS, maxBuffer: MAX_DOCUMENT_BYTES });
+function runCli(cli, args, stdin) {
+  const env = { ...process.env, DOTNET_NOLOGO: "1", DOTNET_CLI_TELEMETRY_OPTOUT: "1" };
+  const r = spawnSync("dotnet", [cli, ...args], { encoding: "buffer", timeout: CLI_TIMEOUT_MS, maxBuffer: MAX_DOCUMENT_BYTES, env, input: stdin });
   if (r.error) throw new Error(`could not run dotnet ${cli}: ${r.error.message}`);
   return { status: r.status, signal: r.signal, stdout: new Uint8Array(r.stdout), stderr: r.stderr.toString("utf8") };
 }
@@ -647,8 +656,10 @@ function oneLine(stderr) {
   return trimmed.length > 0 && !/[\r\n]/.test(trimmed);
 }
 
-function cliOpens(cli, bundlePath, envelopePath, plaintext) {
-  const r = runCli(cli, ["envelope", "open", "--keys", bundlePath, "--input", envelopePath]);
+/** Runs `envelope open`, from --input FILE, or from standard input when envelopePath is null. */
+function cliOpens(cli, bundlePath, envelopePath, plaintext, stdin) {
+  const input = envelopePath === null ? [] : ["--input", envelopePath];
+  const r = runCli(cli, ["envelope", "open", "--keys", bundlePath, ...input], stdin);
   if (r.status !== 0) throw new Error(`exit ${r.status ?? r.signal}, stderr: ${r.stderr.trim().slice(0, 300)}`);
   if (!bytesEqual(r.stdout, plaintext)) throw new Error(`stdout is ${describeBytes(r.stdout)}, not the ${describeBytes(plaintext)} sealed`);
   return `exit 0, stdout equals the ${describeBytes(plaintext)} plaintext`;
@@ -674,6 +685,40 @@ function setUnusedBits(b64) {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   const at = b64.length - 3;
   return b64.slice(0, at) + alphabet[alphabet.indexOf(b64[at]) | 1] + b64.slice(at + 1);
+}
+
+/**
+ * Copies of a valid envelope whose signatures are recomputed after a change, so that only the
+ * HPKE layer (base_nonce check, AAD, info, KEM) or the signature's key/context can reject them.
+ * The first entry changes nothing and must open: it proves the re-signing itself is sound.
+ */
+export function resignedVariants(envelope, bundle, signingSeeds) {
+  const f0 = parseEnvelope(envelope);
+  const dsaSeed = signingSeeds.get(f0.signingKeyId);
+  const keys = { dsaSeed, hmacKey: bundle.hmacKey };
+  const variant = (mutate, signing = keys) => {
+    const f = { ...f0, enc: f0.enc.slice(), ciphertext: f0.ciphertext.slice(), nonce: f0.nonce.slice() };
+    mutate(f);
+    return signEnvelope(f, signing);
+  };
+  return {
+    control: variant(() => {}),
+    mustReject: [
+      ["re-signed, nonce is not the HPKE base_nonce", variant((f) => { f.nonce = ownBytes(randomBytes(NONCE_LENGTH)); })],
+      ["re-signed, ciphertext_data byte flipped", variant((f) => { f.ciphertext[0] ^= 1; })],
+      ["re-signed, GCM tag byte flipped", variant((f) => { f.ciphertext[f.ciphertext.length - 1] ^= 1; })],
+      ["re-signed, ciphertext_data truncated to the tag", variant((f) => { f.ciphertext = f.ciphertext.slice(f.ciphertext.length - TAG_LENGTH); })],
+      ["re-signed, ciphertext_kem byte flipped (ML-KEM implicit rejection)", variant((f) => { f.enc[500] ^= 1; })],
+      ["re-signed, success inverted (AAD differs)", variant((f) => { f.success = !f.success; })],
+      ["re-signed, request_id replaced (AAD differs)", variant((f) => { f.requestId = `req_${newUlid()}`; })],
+      ["re-signed, audit_event_id replaced (AAD differs)", variant((f) => { f.auditEventId = `aud_${newUlid()}`; })],
+      ["re-signed, issued_at moved by 1 ms (AAD differs)", variant((f) => { f.issuedAt = new Date(Date.parse(f.issuedAt) + 1).toISOString(); })],
+      ["ML-DSA-65 with an empty context, HMAC valid", variant(() => {}, { ...keys, context: new Uint8Array(0) })],
+      ["ML-DSA-65 with the checkpoint context, HMAC valid", variant(() => {}, { ...keys, context: utf8.encode("quantaproxy/checkpoint/v1") })],
+      ["ML-DSA-65 by another key under the same sgk_ id, HMAC valid", variant(() => {}, { ...keys, dsaSeed: ownBytes(randomBytes(DSA_SEED_LENGTH)) })],
+      ["HMAC under another key, ML-DSA-65 valid", variant(() => {}, { ...keys, hmacKey: ownBytes(randomBytes(HMAC_KEY_LENGTH)) })],
+    ],
+  };
 }
 
 /** Tampered copies of a valid envelope; each must be rejected by every implementation. */
@@ -743,7 +788,7 @@ function jsPlaintexts() {
     ["16 bytes", ownBytes(randomBytes(16)), false],
     ["17 bytes", ownBytes(randomBytes(17)), true],
     ["JSON body", json, true],
-    ["JSON body, success false", json, false],
+    ["JSON error body", json, false],
     ["64 KiB + 1 binary", ownBytes(randomBytes(65537)), true],
     ["1 MiB binary", ownBytes(randomBytes(1 << 20)), false],
   ];
@@ -779,6 +824,11 @@ async function main() {
       for (const [name, tampered] of tamperings(own)) {
         await report.check(`JS-tampered (${name}) rejected in JS`, () => expectRejected(tampered, vectors.bundle));
       }
+      const ownResigned = resignedVariants(own, vectors.bundle, vectors.signingSeeds);
+      await report.check("JS re-signed, unchanged (control) opens in JS", () => expectOpens(ownResigned.control, utf8.encode("self-check"), vectors.bundle));
+      for (const [name, tampered] of ownResigned.mustReject) {
+        await report.check(`JS-tampered (${name}) rejected in JS`, () => expectRejected(tampered, vectors.bundle));
+      }
 
       // 3. JS seals with the vectors' keys; the .NET CLI opens.
       if (cliPresent) {
@@ -797,13 +847,21 @@ async function main() {
             }
           }
         }
+        await report.check("JS-sealed envelope on standard input (no --input) opens in .NET CLI", async () => {
+          const plaintext = utf8.encode('{"status":200,"via":"stdin"}');
+          const env = await sealEnvelope({ bundle: vectors.bundle, signingSeeds: vectors.signingSeeds, plaintext, success: true });
+          return cliOpens(args.cli, bundlePath, null, plaintext, Buffer.from(JSON.stringify(env)));
+        });
         const base = await sealEnvelope({ bundle: vectors.bundle, signingSeeds: vectors.signingSeeds, plaintext: utf8.encode("tamper me"), success: true });
-        for (const [name, tampered] of tamperings(base)) {
-          await report.check(`JS-tampered (${name}) rejected by .NET CLI`, () => {
-            const path = join(work, `tampered-${randomBytes(6).toString("hex")}.json`);
-            writeFileSync(path, JSON.stringify(tampered));
-            return cliRejects(args.cli, bundlePath, path);
-          });
+        const writeEnvelope = (env) => {
+          const path = join(work, `envelope-${randomBytes(6).toString("hex")}.json`);
+          writeFileSync(path, JSON.stringify(env));
+          return path;
+        };
+        const resigned = resignedVariants(base, vectors.bundle, vectors.signingSeeds);
+        await report.check("JS re-signed, unchanged (control) opens in .NET CLI", () => cliOpens(args.cli, bundlePath, writeEnvelope(resigned.control), utf8.encode("tamper me")));
+        for (const [name, tampered] of [...tamperings(base), ...resigned.mustReject]) {
+          await report.check(`JS-tampered (${name}) rejected by .NET CLI`, () => cliRejects(args.cli, bundlePath, writeEnvelope(tampered)));
         }
       } else {
         report.fail("JS-sealed envelopes open in .NET CLI", "not run: the CLI does not exist");
