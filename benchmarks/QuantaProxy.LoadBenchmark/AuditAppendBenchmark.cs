@@ -64,8 +64,8 @@ public static class AuditAppendBenchmark
             var valid = true;
             foreach (var tenant in tenantIds)
             {
-                var (head, _) = await auditStore.GetHeadAsync(tenant, CancellationToken.None);
-                var result = await AuditChainVerification.VerifyAsync(auditStore, tenant, head, CancellationToken.None);
+                
+                var result = await new AuditVerifier(auditStore).VerifyAsync(tenant, CancellationToken.None);
                 verified += result.EventsChecked;
                 valid &= result.Valid;
             }

@@ -1,1 +1,11 @@
-return 0;
+using System.CommandLine;
+using QuantaProxy.Cli.Commands;
+
+var root = new RootCommand("quantaproxy: the QuantaProxy command line (gateway quick start, admin, envelopes, audit)")
+{
+    QuickstartCommand.Create(),
+    KeysCommand.Create(),
+    EnvelopeCommand.Create(),
+    VectorsCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -32,7 +32,7 @@ public sealed class AuditStore(Database database)
 
         await using var connection = await database.OpenAsync(ct);
         await using var tx = await database.BeginWriteAsync(connection, ct);
-        var rows = new List<StoredAuditEvent>(batch.Count);
+        var rows = new List<StoredAuditRow>(batch.Count);
         // Tenants are locked in a fixed (ordinal) order so two processes never wait on each other's heads in a cycle.
         foreach (var (tenantId, indexes) in byTenant)
         {
@@ -43,7 +43,7 @@ public sealed class AuditStore(Database database)
                 var record = batch[index].WithSeq(seq);
                 var next = new byte[32];
                 AuditChain.ComputeHash(hash, record, next);
-                rows.Add(new StoredAuditEvent(record, hash, next));
+                rows.Add(new StoredAuditRow(record, hash, next));
                 seqs[index] = seq;
                 hash = next;
             }
@@ -68,7 +68,7 @@ public sealed class AuditStore(Database database)
         return (reader.GetInt64(0), reader.GetBytes(1));
     }
 
-    private static async Task InsertRowsAsync(DbConnection connection, DbTransaction tx, List<StoredAuditEvent> rows, int offset, int count, CancellationToken ct)
+    private static async Task InsertRowsAsync(DbConnection connection, DbTransaction tx, List<StoredAuditRow> rows, int offset, int count, CancellationToken ct)
     {
         var sql = new StringBuilder(64 + count * ColumnsPerRow * 8).Append("INSERT INTO audit_events (").Append(EventColumns).Append(") VALUES ");
         await using var insert = connection.Sql("", tx);
@@ -101,7 +101,7 @@ public sealed class AuditStore(Database database)
     }
 
     /// <summary>Streams a tenant's stored events in seq order (including rows an attacker may have inserted or reordered).</summary>
-    public async IAsyncEnumerable<StoredAuditEvent> ReadAsync(string tenantId, long fromSeq, long toSeq, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<StoredAuditRow> ReadAsync(string tenantId, long fromSeq, long toSeq, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var select = connection.Sql($"SELECT {EventColumns} FROM audit_events WHERE tenant_id = @t AND seq >= @from AND seq <= @to ORDER BY seq")
@@ -110,19 +110,19 @@ public sealed class AuditStore(Database database)
         while (await reader.ReadAsync(ct)) yield return ReadEvent(reader);
     }
 
-    public async Task<IReadOnlyList<StoredAuditEvent>> ListAsync(string tenantId, long afterSeq, int limit, string? type, CancellationToken ct)
+    public async Task<IReadOnlyList<StoredAuditRow>> ListAsync(string tenantId, long afterSeq, int limit, string? type, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var sql = $"SELECT {EventColumns} FROM audit_events WHERE tenant_id = @t AND seq > @after" + (type is null ? "" : " AND type = @type") + " ORDER BY seq LIMIT @limit";
         await using var select = connection.Sql(sql).With("t", tenantId).With("after", afterSeq).With("limit", limit);
         if (type is not null) select.With("type", type);
         await using var reader = await select.ExecuteReaderAsync(ct);
-        var result = new List<StoredAuditEvent>();
+        var result = new List<StoredAuditRow>();
         while (await reader.ReadAsync(ct)) result.Add(ReadEvent(reader));
         return result;
     }
 
-    public async Task<StoredAuditEvent?> FindAsync(string tenantId, string eventId, CancellationToken ct)
+    public async Task<StoredAuditRow?> FindAsync(string tenantId, string eventId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var select = connection.Sql($"SELECT {EventColumns} FROM audit_events WHERE tenant_id = @t AND event_id = @e").With("t", tenantId).With("e", eventId);
@@ -130,7 +130,7 @@ public sealed class AuditStore(Database database)
         return await reader.ReadAsync(ct) ? ReadEvent(reader) : null;
     }
 
-    private static StoredAuditEvent ReadEvent(DbDataReader r) => new(
+    private static StoredAuditRow ReadEvent(DbDataReader r) => new(
         new AuditEventRecord(r.GetString(2), r.GetString(0), r.GetInt64(1), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
             r.GetString(7), r.GetString(8), r.GetString(9), r.GetString(10), r.GetString(11), r.GetString(12), r.GetString(13), r.GetString(14)),
         r.GetBytes(15), r.GetBytes(16));

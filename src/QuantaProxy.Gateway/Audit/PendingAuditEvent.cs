@@ -27,6 +27,3 @@ public sealed record PendingAuditEvent
         EventId, TenantId, seq, OccurredAt, Type, Actor, OnBehalfOf, IntegrationId, Operation, Outcome,
         UpstreamStatus, UpstreamRequestId, RequestDigest, ResponseDigest, Detail);
 }
-
-/// <summary>An event as stored: the record plus the chain links.</summary>
-public sealed record StoredAuditEvent(AuditEventRecord Record, byte[] PrevHash, byte[] Hash);

@@ -8,7 +8,8 @@ public sealed class ApiException(int status, string code, string message, string
 {
     public int Status { get; } = status;
     public string Code { get; } = code;
-    public string? Field { get; } = field;
+    /// <summary>The offending field as a JSON path without the leading <c>$.</c> (e.g. <c>secret.token</c>); <c>$</c> is the whole body.</summary>
+    public string? Field { get; } = field is not null && field.StartsWith("$.", StringComparison.Ordinal) ? field[2..] : field;
     public TimeSpan? RetryAfter { get; init; }
 
     public static ApiException NotFound(string what) => new(StatusCodes.Status404NotFound, ProblemCodes.NotFound, $"{what} not found.");

@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Http.Features;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Kms;
-using QuantaProxy.Gateway.Okta;
-using QuantaProxy.Gateway.Proxy;
 
 namespace QuantaProxy.Gateway.Errors;
 
@@ -20,13 +18,10 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         try
         {
             await next(http);
-            if (!http.Response.HasStarted && http.Response.StatusCode is 404 or 405 && http.Response.ContentLength is null or 0
-                && http.Response.ContentType is null)
-            {
-                var status = http.Response.StatusCode;
-                await FailAsync(http, new ApiException(status, status == 404 ? ProblemCodes.NotFound : ProblemCodes.MethodNotAllowed,
-                    status == 404 ? "No such resource." : "This method is not allowed on this resource."));
-            }
+            // Answers the framework produced without a body (404/405 from routing, 415 from binding, ...) become problems too.
+            var status = http.Response.StatusCode;
+            if (!http.Response.HasStarted && status >= 400 && http.Response.ContentType is null)
+                await FailAsync(http, new ApiException(status, CodeFor(status), DetailFor(status)));
         }
         catch (ApiException e)
         {
@@ -45,10 +40,6 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         {
             logger.LogError(e, "Audit unavailable (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
             await ProblemWriter.WriteAsync(http, 503, ProblemCodes.AuditUnavailable, "The audit log could not record this request, so it was not carried out.", retryAfter: TimeSpan.FromSeconds(2));
-        }
-        catch (OktaCallException e)
-        {
-            await FailAsync(http, OktaProblems.From(e));
         }
         catch (BadHttpRequestException e)
         {
@@ -86,6 +77,27 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         }
         await ProblemWriter.WriteAsync(http, e.Status, e.Code, e.Message, e.Field, e.RetryAfter);
     }
+
+    private static string CodeFor(int status) => status switch
+    {
+        404 => ProblemCodes.NotFound,
+        405 => ProblemCodes.MethodNotAllowed,
+        413 => ProblemCodes.PayloadTooLarge,
+        415 => ProblemCodes.UnsupportedMediaType,
+        401 => ProblemCodes.Unauthenticated,
+        403 => ProblemCodes.InsufficientScope,
+        >= 500 => ProblemCodes.Internal,
+        _ => ProblemCodes.InvalidRequest,
+    };
+
+    private static string DetailFor(int status) => status switch
+    {
+        404 => "No such resource.",
+        405 => "This method is not allowed on this resource.",
+        415 => "Send the body as application/json.",
+        413 => "The request body is too large.",
+        _ => "The request could not be processed.",
+    };
 
     private static string Truncate(string? path) => path is null ? "" : path.Length <= 200 ? path : path[..200];
 }

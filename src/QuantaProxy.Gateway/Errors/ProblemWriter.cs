@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Hosting;
 
 namespace QuantaProxy.Gateway.Errors;
@@ -16,7 +17,12 @@ public static class ProblemWriter
     public static async Task WriteAsync(HttpContext context, int status, string code, string detail, string? field = null, TimeSpan? retryAfter = null)
     {
         if (context.Response.HasStarted) return;
+        var connection = context.Response.Headers.Connection;
         context.Response.Clear();
+        if (connection.Count > 0) context.Response.Headers.Connection = connection;
+        // A body larger than the server will drain stays unread on the wire: close instead of leaving the client a broken connection.
+        var maxBody = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (context.Request.ContentLength > maxBody) context.Response.Headers.Connection = "close";
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/problem+json";
         if (retryAfter is { } wait)

@@ -6,10 +6,7 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Envelopes;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Integrations;
 using QuantaProxy.Gateway.Kms;
-using QuantaProxy.Gateway.Okta;
-using QuantaProxy.Gateway.Proxy;
 using QuantaProxy.Gateway.Storage;
 using QuantaProxy.Gateway.Telemetry;
 using QuantaProxy.Gateway.Tenants;
@@ -72,12 +69,10 @@ public static class GatewayApp
         services.AddSingleton<TenantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<CredentialStore>();
-        services.AddSingleton<IntegrationStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<AdminKeyBootstrapper>();
 
         services.AddQuantaProxyKms(configuration);
-        services.AddQuantaProxyOkta(configuration);
 
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<TenantKeyRing>();
@@ -88,7 +83,6 @@ public static class GatewayApp
         services.AddSingleton<AuditAppender>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditAppender>());
         services.AddSingleton<AuditRecorder>();
-        services.AddQuantaProxyProxy(configuration);
         services.AddQuantaProxyAudit(configuration);
 
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
@@ -121,8 +115,6 @@ public static class GatewayApp
         app.MapTenantEndpoints();
         app.MapApiKeyEndpoints();
         app.MapVaultEndpoints();
-        app.MapIntegrationEndpoints();
-        app.MapProxyEndpoints();
         app.MapAuditEndpoints();
     }
 

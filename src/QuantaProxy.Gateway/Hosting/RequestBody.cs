@@ -36,7 +36,11 @@ public sealed class RequestBody(IOptions<GatewayOptions> options)
             throw new ApiException(415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json.");
         var limit = options.Value.Limits.MaxRequestBodyBytes;
         if (request.ContentLength > limit)
+        {
+            // The unread body stays on the wire: tell the client this connection is done rather than let it reuse it.
+            http.Response.Headers.Connection = "close";
             throw new ApiException(413, ProblemCodes.PayloadTooLarge, $"The body is larger than {limit} bytes.");
+        }
         var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var n ? (int)n : 1024);
         try
         {
@@ -46,7 +50,11 @@ public sealed class RequestBody(IOptions<GatewayOptions> options)
                 var read = await request.Body.ReadAsync(memory, http.RequestAborted);
                 if (read == 0) break;
                 buffer.Advance(read);
-                if (buffer.WrittenCount > limit) throw new ApiException(413, ProblemCodes.PayloadTooLarge, $"The body is larger than {limit} bytes.");
+                if (buffer.WrittenCount > limit)
+                {
+                    http.Response.Headers.Connection = "close";
+                    throw new ApiException(413, ProblemCodes.PayloadTooLarge, $"The body is larger than {limit} bytes.");
+                }
             }
         }
         catch (BadHttpRequestException e)

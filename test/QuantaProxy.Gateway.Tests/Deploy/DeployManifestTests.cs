@@ -2,7 +2,6 @@ using System.Reflection;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Kms;
-using QuantaProxy.Gateway.Okta;
 using QuantaProxy.Gateway.Storage;
 using YamlDotNet.RepresentationModel;
 
@@ -29,7 +28,6 @@ public sealed class DeployManifestTests
         ["QuantaProxy:Storage"] = typeof(StorageOptions),
         ["QuantaProxy:Kms"] = typeof(KmsOptions),
         ["QuantaProxy:Audit"] = typeof(AuditOptions),
-        ["QuantaProxy:Okta"] = typeof(OktaOptions),
     };
 
     /// <summary>True when <c>QuantaProxy__A__B</c> binds to a property of the options class of its section.</summary>
@@ -134,7 +132,10 @@ public sealed class DeployManifestTests
         Assert.That(gateways, Has.Count.EqualTo(3));
         Assert.That(services.Children.ContainsKey(new YamlScalarNode("postgres")), Is.True);
         Assert.That(services.Children.ContainsKey(new YamlScalarNode("kms")), Is.True);
-        var env = (YamlMappingNode)At(gateways[0].Value, "environment");
+        // The replicas share one definition through a YAML merge key; check each merges it.
+        foreach (var (_, gateway) in gateways)
+            Assert.That(((YamlMappingNode)gateway).Children.ContainsKey(new YamlScalarNode("<<")), Is.True);
+        var env = (YamlMappingNode)At(compose, "x-gateway", "environment");
         var names = env.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToList();
         Assert.That(Scalar(env, "QuantaProxy__Storage__Provider"), Is.EqualTo("Postgres"));
         Assert.That(Scalar(env, "QuantaProxy__Kms__Provider"), Is.EqualTo("AwsKms"));

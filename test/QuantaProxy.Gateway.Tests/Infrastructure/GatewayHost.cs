@@ -2,7 +2,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using QuantaProxy.Gateway.Hosting;
 
@@ -74,7 +79,7 @@ public sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(app, dataDir, postgres, logs, new Uri(address), adminKey);
     }
 
-    public HttpRequestMessage Request(HttpMethod method, string path, string? apiKey, object? body = null)
+    public static HttpRequestMessage Request(HttpMethod method, string path, string? apiKey, object? body = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (apiKey is not null) request.Headers.Add("X-API-Key", apiKey);

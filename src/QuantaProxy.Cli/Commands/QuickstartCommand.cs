@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace QuantaProxy.Cli.Commands;
+
+/// <summary><c>quantaproxy quickstart</c>: the whole journey on embedded defaults (see <see cref="Quickstart"/>).</summary>
+public static class QuickstartCommand
+{
+    public static Command Create()
+    {
+        var keep = new Option<bool>("--keep") { Description = "Keep the throwaway data folder and print where it is" };
+        var command = new Command("quickstart", "Start a gateway on embedded defaults, provision a tenant and prove the envelope and audit guarantees end to end. Example: quantaproxy quickstart") { keep };
+        command.SetAction((parse, ct) => Quickstart.RunAsync(parse.GetValue(keep), Console.Out, ct));
+        return command;
+    }
+}
