@@ -20,12 +20,20 @@ public static class AuditEndpoints
     public sealed record HeadView(long Seq, string Hash);
     public sealed record BreakView(long Seq, string Kind);
     public sealed record VerifyResponse(bool Valid, long EventsChecked, HeadView Head, CheckpointView? Checkpoint, IReadOnlyList<BreakView> Errors, string AuditEventId);
-    public sealed record CheckpointView(long TreeSize, string RootHash, string Checkpoint);
+    public sealed record CheckpointView(long TreeSize, string RootHash, string Checkpoint, bool? ConsistentWithChain = null);
+    public sealed record CheckpointResponse(long TreeSize, string RootHash, string Checkpoint, string AuditEventId);
+    public sealed record CheckpointListResponse(IReadOnlyList<CheckpointListItem> Checkpoints, string AuditEventId);
+    public sealed record CheckpointListItem(long TreeSize, string Checkpoint);
+    public sealed record InclusionProofResponse(string EventId, long Seq, long LeafIndex, long TreeSize, string LeafHash, string RootHash, IReadOnlyList<string> Proof, string AuditEventId);
+    public sealed record ConsistencyProofResponse(long From, long To, string FromRoot, string ToRoot, IReadOnlyList<string> Proof, string AuditEventId);
 
     public static IServiceCollection AddQuantaProxyAudit(this IServiceCollection services, IConfiguration configuration)
     {
         _ = configuration;
         services.AddSingleton<AuditVerifier>();
+        services.AddSingleton<AuditTreeCache>();
+        services.AddSingleton<CheckpointService>();
+        services.AddHostedService<CheckpointScheduler>();
         return services;
     }
 
@@ -34,6 +42,10 @@ public static class AuditEndpoints
         var group = app.MapGroup("/api/v2/audit").WithTags("Audit");
         group.MapGet("/events", ListAsync).WithName("ListAuditEvents").Produces<AuditEventsResponse>();
         group.MapGet("/verify", VerifyAsync).WithName("VerifyAuditChain").Produces<VerifyResponse>();
+        group.MapGet("/checkpoint", CheckpointAsync).WithName("GetAuditCheckpoint").Produces<CheckpointResponse>();
+        group.MapGet("/checkpoints", CheckpointsAsync).WithName("ListAuditCheckpoints").Produces<CheckpointListResponse>();
+        group.MapGet("/events/{eventId}/proof", ProofAsync).WithName("GetInclusionProof").Produces<InclusionProofResponse>();
+        group.MapGet("/consistency", ConsistencyAsync).WithName("GetConsistencyProof").Produces<ConsistencyProofResponse>();
     }
 
     internal static AuditEventView View(StoredAuditRow row)
@@ -60,17 +72,82 @@ public static class AuditEndpoints
         return Results.Json(new AuditEventsResponse(rows.Select(View).ToList(), next, eventId), GatewayJson.Options);
     }
 
-    private static async Task<IResult> VerifyAsync(HttpContext http, AuditVerifier verifier, AuditRecorder audit)
+    private static async Task<IResult> VerifyAsync(HttpContext http, AuditVerifier verifier, AuditStore store, AuditTreeCache trees, AuditRecorder audit)
+    {
+        var tenantId = Begin(http);
+        var result = await verifier.VerifyAsync(tenantId, http.RequestAborted);
+        var errors = result.Errors.Select(e => new BreakView(e.Seq, KindName(e.Kind))).ToList();
+        // The last signed checkpoint must still be the root of the stored chain at its size: a rewrite that recomputed
+        // every hash passes the chain check and fails here (and at the tenant, who kept the checkpoint).
+        CheckpointView? checkpoint = null;
+        if (await store.LatestCheckpointAsync(tenantId, http.RequestAborted) is { } latest)
+        {
+            var rootNow = await trees.UseAsync(tenantId, t => latest.TreeSize <= t.Size ? t.RootHash(latest.TreeSize) : null, http.RequestAborted);
+            var consistent = rootNow is not null && rootNow.AsSpan().SequenceEqual(latest.RootHash);
+            if (!consistent) errors.Add(new BreakView(latest.TreeSize, "checkpoint_mismatch"));
+            checkpoint = new CheckpointView(latest.TreeSize, Convert.ToHexStringLower(latest.RootHash), latest.SignedText, consistent);
+        }
+        var valid = errors.Count == 0;
+        var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, valid ? "valid" : "invalid",
+            new AuditDetails(Detail: string.Create(CultureInfo.InvariantCulture, $"verify;checked={result.EventsChecked}")));
+        return Results.Json(new VerifyResponse(valid, result.EventsChecked, new HeadView(result.HeadSeq, Convert.ToHexStringLower(result.HeadHash)), checkpoint,
+            errors, eventId), GatewayJson.Options);
+    }
+
+    private static string Begin(HttpContext http)
     {
         var caller = CallerContext.Get(http);
         var tenantId = caller.ResolveTenant(VaultEndpoints.TenantFromQuery(http));
         AuditContext.Get(http)!.TenantId = tenantId;
         caller.Require(ApiScopes.AuditRead);
-        var result = await verifier.VerifyAsync(tenantId, http.RequestAborted);
-        var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, result.Valid ? "valid" : "invalid",
-            new AuditDetails(Detail: string.Create(CultureInfo.InvariantCulture, $"verify;checked={result.EventsChecked}")));
-        return Results.Json(new VerifyResponse(result.Valid, result.EventsChecked, new HeadView(result.HeadSeq, Convert.ToHexStringLower(result.HeadHash)), null,
-            result.Errors.Select(e => new BreakView(e.Seq, KindName(e.Kind))).ToList(), eventId), GatewayJson.Options);
+        return tenantId;
+    }
+
+    private static async Task<IResult> CheckpointAsync(HttpContext http, CheckpointService checkpoints, AuditRecorder audit)
+    {
+        var tenantId = Begin(http);
+        var signed = await checkpoints.GetOrSignAsync(tenantId, http.RequestAborted) ?? throw ApiException.NotFound("Checkpoint");
+        var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: string.Create(CultureInfo.InvariantCulture, $"checkpoint;size={signed.TreeSize}")));
+        return Results.Json(new CheckpointResponse(signed.TreeSize, Convert.ToHexStringLower(signed.RootHash), signed.Text, eventId), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> CheckpointsAsync(HttpContext http, AuditStore store, AuditRecorder audit)
+    {
+        var tenantId = Begin(http);
+        var list = await store.ListCheckpointsAsync(tenantId, http.RequestAborted);
+        var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: "checkpoints"));
+        return Results.Json(new CheckpointListResponse(list.Select(c => new CheckpointListItem(c.TreeSize, c.SignedText)).ToList(), eventId), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> ProofAsync(string eventId, HttpContext http, AuditStore store, AuditTreeCache trees, AuditRecorder audit)
+    {
+        var tenantId = Begin(http);
+        eventId = InputRules.Id(eventId, Crypto.Formats.PrefixedId.AuditEvent, "Audit event");
+        var stored = await store.FindAsync(tenantId, eventId, http.RequestAborted) ?? throw ApiException.NotFound("Audit event");
+        var index = stored.Record.Seq - 1;
+        var (size, leaf, root, proof) = await trees.UseAsync(tenantId, tree =>
+        {
+            var n = QueryLong(http, "tree_size", tree.Size, 1, tree.Size);
+            if (index >= n) throw ApiException.BadRequest("The event is not in a tree of that size.", "tree_size");
+            return (n, tree.LeafHashAt(index), tree.RootHash(n), tree.InclusionProof(index, n));
+        }, http.RequestAborted);
+        var auditId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: $"proof;event={eventId}"));
+        return Results.Json(new InclusionProofResponse(eventId, stored.Record.Seq, index, size, Convert.ToHexStringLower(leaf), Convert.ToHexStringLower(root),
+            proof.Select(Convert.ToHexStringLower).ToList(), auditId), GatewayJson.Options);
+    }
+
+    private static async Task<IResult> ConsistencyAsync(HttpContext http, AuditTreeCache trees, AuditRecorder audit)
+    {
+        var tenantId = Begin(http);
+        var (from, to, fromRoot, toRoot, proof) = await trees.UseAsync(tenantId, tree =>
+        {
+            var n = QueryLong(http, "to", tree.Size, 1, tree.Size);
+            var m = QueryLong(http, "from", 1, 1, n);
+            return (m, n, tree.RootHash(m), tree.RootHash(n), tree.ConsistencyProof(m, n));
+        }, http.RequestAborted);
+        var auditId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: string.Create(CultureInfo.InvariantCulture, $"consistency;{from}-{to}")));
+        return Results.Json(new ConsistencyProofResponse(from, to, Convert.ToHexStringLower(fromRoot), Convert.ToHexStringLower(toRoot),
+            proof.Select(Convert.ToHexStringLower).ToList(), auditId), GatewayJson.Options);
     }
 
     internal static string KindName(AuditBreakKind kind) => kind switch

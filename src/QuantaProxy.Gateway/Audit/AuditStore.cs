@@ -110,6 +110,18 @@ public sealed class AuditStore(Database database)
         while (await reader.ReadAsync(ct)) yield return ReadEvent(reader);
     }
 
+    /// <summary>The stored chain hashes of seq &gt; <paramref name="afterSeq"/>, in order (what the Merkle tree is built over).</summary>
+    public async Task<List<(long Seq, byte[] Hash)>> ReadHashesAsync(string tenantId, long afterSeq, int limit, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var select = connection.Sql("SELECT seq, hash FROM audit_events WHERE tenant_id = @t AND seq > @after ORDER BY seq LIMIT @limit")
+            .With("t", tenantId).With("after", afterSeq).With("limit", limit);
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        var result = new List<(long, byte[])>();
+        while (await reader.ReadAsync(ct)) result.Add((reader.GetInt64(0), reader.GetBytes(1)));
+        return result;
+    }
+
     public async Task<IReadOnlyList<StoredAuditRow>> ListAsync(string tenantId, long afterSeq, int limit, string? type, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);

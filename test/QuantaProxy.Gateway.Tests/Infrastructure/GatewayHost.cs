@@ -47,10 +47,25 @@ public sealed class GatewayHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
     public PostgresDatabase? Postgres => _postgres;
 
+    private bool _owner = true;
+
+    /// <summary>A second gateway instance on the same data folder and database (another replica, or a restart).</summary>
+    public static async Task<GatewayHost> StartOnExistingAsync(GatewayHost existing)
+    {
+        var host = await StartCoreAsync(existing.DataDir, existing.Postgres, null, existing.AdminKey);
+        host._owner = false;
+        return host;
+    }
+
     public static async Task<GatewayHost> StartAsync(StoreKind store = StoreKind.Sqlite, IDictionary<string, string?>? settings = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "qp-test-" + Guid.NewGuid().ToString("N"));
         var postgres = store == StoreKind.Postgres ? await PostgresDatabase.CreateAsync() : null;
+        return await StartCoreAsync(dataDir, postgres, settings, null);
+    }
+
+    private static async Task<GatewayHost> StartCoreAsync(string dataDir, PostgresDatabase? postgres, IDictionary<string, string?>? settings, string? adminKey)
+    {
         var logs = new CapturingLoggerProvider();
         var config = new Dictionary<string, string?>
         {
@@ -75,7 +90,7 @@ public sealed class GatewayHost : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var adminKey = (await File.ReadAllTextAsync(Path.Combine(dataDir, "admin-key"))).Trim();
+        adminKey ??= (await File.ReadAllTextAsync(Path.Combine(dataDir, "admin-key"))).Trim();
         return new GatewayHost(app, dataDir, postgres, logs, new Uri(address), adminKey);
     }
 
@@ -121,6 +136,7 @@ public sealed class GatewayHost : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (!_owner) return;
         if (_postgres is not null) await _postgres.DisposeAsync();
         try
         {
