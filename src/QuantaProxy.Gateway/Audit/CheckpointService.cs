@@ -11,9 +11,11 @@ namespace QuantaProxy.Gateway.Audit;
 /// it checks that the tree's root at the last signed size is still the root that was signed (the consistency the tenant
 /// will check), and refuses otherwise — a rewritten store is reported, not blessed.
 /// </summary>
-public sealed class CheckpointService(AuditStore store, AuditTreeCache trees, TenantKeyRing keyRing, IOptions<AuditOptions> options, TimeProvider time, ILogger<CheckpointService> logger)
+public sealed class CheckpointService(AuditStore store, AuditTreeCache trees, TenantKeyRing keyRing, IOptions<AuditOptions> options, TimeProvider time, ILogger<CheckpointService> logger) : IDisposable
 {
     private readonly SemaphoreSlim _signing = new(1, 1);
+
+    public void Dispose() => _signing.Dispose();
 
     public string NameFor(string tenantId) => $"{options.Value.Origin}/audit/{tenantId}";
 

@@ -131,7 +131,7 @@ public sealed class MerkleTreeTests
         var proof = tree.InclusionProof(5, 8);
         Assert.That(MerkleTree.VerifyInclusion(tree.LeafHashAt(5), 5, 8, proof, root), Is.True);
         Assert.That(MerkleTree.VerifyInclusion(tree.LeafHashAt(5), 4, 8, proof, root), Is.False);
-        Assert.That(MerkleTree.VerifyInclusion(tree.LeafHashAt(5), 5, 7, proof, root), Is.False);
+        Assert.That(MerkleTree.VerifyInclusion(tree.LeafHashAt(5), 5, 6, proof, root), Is.False);
         Assert.That(MerkleTree.VerifyInclusion(tree.LeafHashAt(5), 5, 8, proof.Take(2).ToList(), root), Is.False);
         var bad = proof.Select(p => (byte[])p.Clone()).ToList();
         bad[1][0] ^= 1;
