@@ -41,7 +41,16 @@ switch (command)
         Console.WriteLine(md);
         return 0;
     }
+    case "transparency":
+    {
+        var events = int.Parse(Option("--events", "1000000"), CultureInfo.InvariantCulture);
+        var result = TransparencyBenchmark.Run(events);
+        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        Directory.CreateDirectory(outDir);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "transparency.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
     default:
-        Console.WriteLine("commands: audit");
+        Console.WriteLine("commands: audit, transparency");
         return 2;
 }

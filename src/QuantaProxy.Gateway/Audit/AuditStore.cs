@@ -51,8 +51,17 @@ public sealed class AuditStore(Database database)
                 .With("s", seq).With("h", hash).With("t", tenantId);
             await head.ExecuteNonQueryAsync(ct);
         }
-        for (var offset = 0; offset < rows.Count; offset += RowsPerInsert)
-            await InsertRowsAsync(connection, tx, rows, offset, Math.Min(RowsPerInsert, rows.Count - offset), ct);
+        if (database.IsPostgres)
+        {
+            // One round trip per 200 rows: on a network database the round trips are the cost.
+            for (var offset = 0; offset < rows.Count; offset += RowsPerInsert)
+                await InsertRowsAsync(connection, tx, rows, offset, Math.Min(RowsPerInsert, rows.Count - offset), ct);
+        }
+        else
+        {
+            // SQLite is in-process: one prepared single-row statement re-executed is cheaper than re-preparing a wide one.
+            await InsertRowsPreparedAsync(connection, tx, rows, ct);
+        }
         await tx.CommitAsync(ct);
         return seqs;
     }
@@ -66,6 +75,22 @@ public sealed class AuditStore(Database database)
         await using var reader = await select.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) throw new InvalidOperationException("Audit chain head vanished inside its transaction.");
         return (reader.GetInt64(0), reader.GetBytes(1));
+    }
+
+    private static async Task InsertRowsPreparedAsync(DbConnection connection, DbTransaction tx, List<StoredAuditRow> rows, CancellationToken ct)
+    {
+        await using var insert = connection.Sql(
+            $"INSERT INTO audit_events ({EventColumns}) VALUES (@t, @s, @e, @o, @ty, @a, @b, @i, @op, @out, @us, @ur, @rq, @rs, @d, @p, @h)", tx);
+        string[] names = ["t", "s", "e", "o", "ty", "a", "b", "i", "op", "out", "us", "ur", "rq", "rs", "d", "p", "h"];
+        foreach (var name in names) insert.With(name, DBNull.Value);
+        await insert.PrepareAsync(ct);
+        foreach (var (r, prev, hash) in rows)
+        {
+            object[] values = [r.TenantId, r.Seq, r.EventId, r.OccurredAt, r.Type, r.Actor, r.OnBehalfOf, r.IntegrationId, r.Operation, r.Outcome,
+                r.UpstreamStatus, r.UpstreamRequestId, r.RequestDigest, r.ResponseDigest, r.Detail, prev, hash];
+            for (var c = 0; c < values.Length; c++) insert.Parameters[c].Value = values[c];
+            await insert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     private static async Task InsertRowsAsync(DbConnection connection, DbTransaction tx, List<StoredAuditRow> rows, int offset, int count, CancellationToken ct)
