@@ -7,5 +7,6 @@ var root = new RootCommand("quantaproxy: the QuantaProxy command line (gateway q
     KeysCommand.Create(),
     EnvelopeCommand.Create(),
     VectorsCommand.Create(),
+    AuditCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
