@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
 using OpenTelemetry.Trace;
 using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
@@ -84,6 +85,7 @@ public static class GatewayApp
         services.AddHostedService(sp => sp.GetRequiredService<AuditAppender>());
         services.AddSingleton<AuditRecorder>();
         services.AddQuantaProxyAudit(configuration);
+        services.AddInboundRateLimiting(configuration);
 
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
@@ -108,10 +110,12 @@ public static class GatewayApp
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseRateLimiter();
         app.UseMiddleware<AuditScopeMiddleware>();
 
         app.MapHealthEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
+        if (app.Environment.IsDevelopment()) app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapTenantEndpoints();
         app.MapApiKeyEndpoints();
         app.MapVaultEndpoints();

@@ -72,6 +72,10 @@ public sealed class GatewayHost : IAsyncDisposable
             ["QuantaProxy:DataDir"] = dataDir,
             ["QuantaProxy:Okta:AllowLoopback"] = "true",
             ["QuantaProxy:Audit:CheckpointInterval"] = "00:00:00",
+            // Load-style tests drive one key hard; the limiter has its own test.
+            ["QuantaProxy:RateLimits:PerKeyPerSecond"] = "100000",
+            ["QuantaProxy:RateLimits:PerKeyBurst"] = "100000",
+            ["QuantaProxy:RateLimits:PerTenantPerSecond"] = "100000",
         };
         if (postgres is not null)
         {
