@@ -14,6 +14,9 @@ public sealed class EnvelopeService(TenantKeyRing keyRing, TimeProvider time)
 
     public async Task<SealedEnvelope> SealAsync(string tenantId, ReadOnlyMemory<byte> plaintext, bool success, string auditEventId, string requestId, CancellationToken ct)
     {
+        using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("envelope.seal");
+        activity?.SetTag("qp.tenant_id", tenantId);
+        activity?.SetTag("qp.plaintext_bytes", plaintext.Length);
         var keys = await keyRing.GetKeysAsync(tenantId, ct);
         var envelopeKey = keys.CurrentEnvelopeKey
                           ?? throw new ApiException(StatusCodes.Status409Conflict, ProblemCodes.NoEnvelopeKey,

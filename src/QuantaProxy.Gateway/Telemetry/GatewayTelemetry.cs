@@ -15,5 +15,6 @@ public static class GatewayTelemetry
     public static readonly Histogram<double> ProxyDuration = Meter.CreateHistogram<double>("quantaproxy.proxy.duration", "ms", "End-to-end proxied call latency");
     public static readonly Histogram<int> AuditBatchSize = Meter.CreateHistogram<int>("quantaproxy.audit.batch_size", description: "Events per group commit");
     public static readonly Histogram<double> AuditAppendDuration = Meter.CreateHistogram<double>("quantaproxy.audit.append_duration", "ms", "Group commit latency");
+    public static readonly Counter<long> KmsUnwraps = Meter.CreateCounter<long>("quantaproxy.kms.unwraps", description: "Keys unwrapped by KMS (cache misses)");
     public static readonly Counter<long> KeyCacheLookups = Meter.CreateCounter<long>("quantaproxy.keys.cache_lookups", description: "Unwrapped key cache lookups by result");
 }

@@ -45,7 +45,15 @@ public sealed class TenantKeyRing(TenantStore store, IKeyWrapper wrapper, Unwrap
         var context = TenantKeyPurpose.EncryptionContext(key.TenantId, key.Purpose, key.Id);
         return cache.UseAsync(
             $"{key.TenantId}/{key.Purpose}/{key.Id}",
-            token => wrapper.UnwrapAsync(key.KmsKeyId, key.WrappedSecret, context, token),
+            async token =>
+            {
+                // Runs only on a cache miss: the span count is the KMS request count.
+                using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("kms.unwrap");
+                activity?.SetTag("qp.tenant_id", key.TenantId);
+                activity?.SetTag("qp.key_purpose", key.Purpose);
+                Telemetry.GatewayTelemetry.KmsUnwraps.Add(1);
+                return await wrapper.UnwrapAsync(key.KmsKeyId, key.WrappedSecret, context, token);
+            },
             expand,
             use,
             ct);

@@ -52,6 +52,9 @@ public sealed class VaultService(CredentialStore store, TenantKeyRing keyRing, T
     /// <summary>The current version's plaintext. The caller zeroes the returned buffer.</summary>
     public async Task<(CredentialRecord Record, byte[] Plaintext)> UnsealAsync(string tenantId, string credentialId, CancellationToken ct)
     {
+        using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("vault.unseal");
+        activity?.SetTag("qp.tenant_id", tenantId);
+        activity?.SetTag("qp.credential_id", credentialId);
         var record = await FindActiveAsync(tenantId, credentialId, ct);
         var version = await store.FindVersionAsync(credentialId, record.CurrentVersion, ct);
         if (version?.Enc is null || version.Ciphertext is null) throw ApiException.NotFound("Credential");
