@@ -11,6 +11,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QuantaProxy.Client;
+using QuantaProxy.Client.Audit;
 using QuantaProxy.Crypto.Envelopes;
 using QuantaProxy.Crypto.Primitives;
 using QuantaProxy.Gateway.Hosting;
@@ -129,10 +130,23 @@ public static class Quickstart
                 Detail($"#{e!["seq"]} {e["type"],-16} {e["outcome"],-12} hash {e["hash"]!.GetValue<string>()[..16]}…");
             Detail($"valid: {verify["events_checked"]} events, head #{verify["head"]!["seq"]}");
 
+            Say("Proving the unseal's audit event is in the tenant's log: signed checkpoint + Merkle inclusion proof, checked with the bundle only");
+            var checkpoint = await SendAsync(http, HttpMethod.Get, "/api/v2/audit/checkpoint", apiKey, null, ct);
+            var checkpointText = checkpoint["checkpoint"]!.GetValue<string>();
+            var proofVerifier = new AuditProofVerifier(bundle);
+            var signed = proofVerifier.VerifyCheckpoint(checkpointText);
+            var unsealEventId = envelopeNode["audit_event_id"]!.GetValue<string>();
+            var proof = await SendAsync(http, HttpMethod.Get, $"/api/v2/audit/events/{unsealEventId}/proof?tree_size={signed.TreeSize}", apiKey, null, ct);
+            var unsealEvent = events["events"]!.AsArray().Single(e => e!["event_id"]!.GetValue<string>() == unsealEventId)!;
+            proofVerifier.VerifyInclusion(new InclusionProof(unsealEventId, proof["seq"]!.GetValue<long>(), proof["leaf_index"]!.GetValue<long>(), proof["tree_size"]!.GetValue<long>(),
+                proof["leaf_hash"]!.GetValue<string>(), proof["root_hash"]!.GetValue<string>(), proof["proof"]!.AsArray().Select(p => p!.GetValue<string>()).ToList()),
+                checkpointText, Convert.FromHexString(unsealEvent["hash"]!.GetValue<string>()));
+            Detail($"checkpoint of {signed.TreeSize} events signed with ML-DSA-65 by the tenant's checkpoint key; event {unsealEventId} included (proof of {proof["proof"]!.AsArray().Count} hashes)");
+
             output.WriteLine($"quickstart: all checks held in {started.Elapsed.TotalSeconds:F1} s");
             return 0;
         }
-        catch (Exception e) when (e is QuickstartFailure or HttpRequestException or EnvelopeRejectedException or JsonException or InvalidOperationException)
+        catch (Exception e) when (e is QuickstartFailure or HttpRequestException or EnvelopeRejectedException or JsonException or InvalidOperationException or AuditProofException)
         {
             output.WriteLine($"quickstart FAILED at step {step}: {e.Message}");
             return 1;
