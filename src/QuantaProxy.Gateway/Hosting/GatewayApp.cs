@@ -6,7 +6,10 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Envelopes;
 using QuantaProxy.Gateway.Errors;
+using QuantaProxy.Gateway.Integrations;
 using QuantaProxy.Gateway.Kms;
+using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Proxy;
 using QuantaProxy.Gateway.Storage;
 using QuantaProxy.Gateway.Telemetry;
 using QuantaProxy.Gateway.Tenants;
@@ -84,6 +87,9 @@ public static class GatewayApp
         services.AddHostedService(sp => sp.GetRequiredService<AuditAppender>());
         services.AddSingleton<AuditRecorder>();
         services.AddQuantaProxyAudit(configuration);
+        services.AddSingleton<IntegrationStore>();
+        services.AddQuantaProxyOkta(configuration);
+        services.AddQuantaProxyProxy(configuration);
 
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
@@ -116,6 +122,8 @@ public static class GatewayApp
         app.MapApiKeyEndpoints();
         app.MapVaultEndpoints();
         app.MapAuditEndpoints();
+        app.MapIntegrationEndpoints();
+        app.MapProxyEndpoints();
     }
 
     private static void CreateDataDir(string path)
