@@ -22,20 +22,21 @@ public sealed class ScriptedOktaUpstream : IAsyncDisposable
     private readonly ConcurrentQueue<Func<HttpContext, Task>> _script = new();
     private int _requestNumber;
 
-    private ScriptedOktaUpstream(WebApplication app, Uri baseAddress)
+    private ScriptedOktaUpstream(WebApplication app, Uri baseAddress, string token)
     {
         _app = app;
         BaseAddress = baseAddress;
+        Token = token;
     }
 
     public Uri BaseAddress { get; }
     public ConcurrentQueue<Seen> Requests { get; } = new();
-    public string Token { get; } = "00scriptedTOKEN" + Guid.NewGuid().ToString("N");
+    public string Token { get; }
     public static readonly string[] UserIds = ["00u1", "00u2", "00u3", "00u4", "00u5"];
 
     public string BaseUrl => BaseAddress.GetLeftPart(UriPartial.Authority);
 
-    public static async Task<ScriptedOktaUpstream> StartAsync()
+    public static async Task<ScriptedOktaUpstream> StartAsync(string? token = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -68,7 +69,7 @@ public sealed class ScriptedOktaUpstream : IAsyncDisposable
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        upstream = new ScriptedOktaUpstream(app, new Uri(address));
+        upstream = new ScriptedOktaUpstream(app, new Uri(address), token ?? "00scriptedTOKEN" + Guid.NewGuid().ToString("N"));
         return upstream;
     }
 
