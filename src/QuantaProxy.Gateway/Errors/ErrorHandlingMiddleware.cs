@@ -1,3 +1,5 @@
+using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
@@ -40,6 +42,10 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         {
             logger.LogError(e, "Audit unavailable (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
             await ProblemWriter.WriteAsync(http, 503, ProblemCodes.AuditUnavailable, "The audit log could not record this request, so it was not carried out.", retryAfter: TimeSpan.FromSeconds(2));
+        }
+        catch (OktaCallException e)
+        {
+            await FailAsync(http, OktaProblems.From(e));
         }
         catch (BadHttpRequestException e)
         {

@@ -7,7 +7,10 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Envelopes;
 using QuantaProxy.Gateway.Errors;
+using QuantaProxy.Gateway.Integrations;
 using QuantaProxy.Gateway.Kms;
+using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Proxy;
 using QuantaProxy.Gateway.Storage;
 using QuantaProxy.Gateway.Telemetry;
 using QuantaProxy.Gateway.Tenants;
@@ -86,6 +89,9 @@ public static class GatewayApp
         services.AddSingleton<AuditRecorder>();
         services.AddQuantaProxyAudit(configuration);
         services.AddInboundRateLimiting(configuration);
+        services.AddSingleton<IntegrationStore>();
+        services.AddQuantaProxyOkta(configuration);
+        services.AddQuantaProxyProxy(configuration);
 
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
@@ -120,6 +126,8 @@ public static class GatewayApp
         app.MapApiKeyEndpoints();
         app.MapVaultEndpoints();
         app.MapAuditEndpoints();
+        app.MapIntegrationEndpoints();
+        app.MapProxyEndpoints();
     }
 
     private static void CreateDataDir(string path)

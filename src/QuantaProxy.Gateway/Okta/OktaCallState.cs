@@ -1,0 +1,15 @@
+namespace QuantaProxy.Gateway.Okta;
+
+/// <summary>What one proxied call has done so far across its attempts; read by the retry policy.</summary>
+internal sealed class OktaCallState(OktaOperation operation, DateTimeOffset deadline)
+{
+    public OktaOperation Operation { get; } = operation;
+    public DateTimeOffset Deadline { get; } = deadline;
+    public int RateLimitRetries { get; set; }
+    public int TransientRetries { get; set; }
+    public int Attempts { get; set; }
+    /// <summary>The X-Okta-Request-Id of the first rate-limited answer, sent back as X-Okta-Retry-For.</summary>
+    public string? RetryFor { get; set; }
+    public bool MayHaveReachedOkta { get; set; }
+    public TimeSpan NextDelay { get; set; }
+}

@@ -1,0 +1,106 @@
+using System.Text;
+using System.Text.Json;
+
+namespace QuantaProxy.Gateway.Okta;
+
+/// <summary>
+/// One entry of the operation catalog: what Okta call it is, what it needs, and which payload members it accepts.
+/// <see cref="Validate"/> is the only way a payload becomes an Okta request, so nothing unchecked reaches Okta.
+/// </summary>
+public sealed class OktaOperation
+{
+    private static readonly Dictionary<string, string> PathParameterFields = new(StringComparer.Ordinal)
+    {
+        ["userId"] = "user_id",
+        ["groupId"] = "group_id",
+        ["appId"] = "app_id",
+    };
+
+    private readonly IReadOnlyList<(string Placeholder, string Field)> _pathParameters;
+    private readonly HashSet<string> _allowedFields;
+
+    public OktaOperation(string name, HttpMethod method, string pathTemplate, IReadOnlyList<string> requiredScopes,
+        bool idempotent, bool mutating, bool paginated, IReadOnlyList<OktaQueryParameter>? query = null, OktaBodyKind body = OktaBodyKind.None)
+    {
+        Name = name;
+        Method = method;
+        PathTemplate = pathTemplate;
+        RequiredScopes = requiredScopes;
+        Idempotent = idempotent;
+        Mutating = mutating;
+        Paginated = paginated;
+        QueryParameters = query ?? [];
+        Body = body;
+        var parameters = new List<(string, string)>();
+        foreach (var segment in pathTemplate.Split('/'))
+        {
+            if (segment.Length > 2 && segment[0] == '{' && segment[^1] == '}')
+            {
+                var placeholder = segment[1..^1];
+                parameters.Add((placeholder, PathParameterFields[placeholder]));
+            }
+        }
+        _pathParameters = parameters;
+        _allowedFields = new HashSet<string>(parameters.Select(p => p.Item2).Concat(QueryParameters.Select(q => q.Field)), StringComparer.Ordinal);
+        if (body != OktaBodyKind.None) _allowedFields.Add("profile");
+        if (body == OktaBodyKind.CreateUser) _allowedFields.Add("password");
+    }
+
+    public string Name { get; }
+    public HttpMethod Method { get; }
+    public string PathTemplate { get; }
+    public IReadOnlyList<string> RequiredScopes { get; }
+    /// <summary>Sending it twice has the effect of sending it once, so a 5xx or transport failure may be retried.</summary>
+    public bool Idempotent { get; }
+    public bool Mutating { get; }
+    public bool Paginated { get; }
+    public IReadOnlyList<OktaQueryParameter> QueryParameters { get; }
+    public OktaBodyKind Body { get; }
+    public IReadOnlyCollection<string> PayloadFields => _allowedFields;
+
+    /// <summary>Checks <paramref name="payload"/> (absent means <c>{}</c>) and builds the encoded Okta request.</summary>
+    /// <exception cref="PayloadValidationException">The payload is not acceptable; nothing may be sent.</exception>
+    public ValidatedOktaRequest Validate(JsonElement payload)
+    {
+        Dictionary<string, JsonElement> members = payload.ValueKind == JsonValueKind.Undefined
+            ? new Dictionary<string, JsonElement>(StringComparer.Ordinal)
+            : OktaPayloadRules.Members(payload, "payload", _allowedFields);
+
+        var path = new StringBuilder(PathTemplate.Length + 64);
+        path.Append(PathTemplate);
+        foreach (var (placeholder, field) in _pathParameters)
+        {
+            if (!members.TryGetValue(field, out var value))
+                throw new PayloadValidationException($"payload.{field}", $"payload.{field} is required.");
+            var id = OktaPayloadRules.Id(value, $"payload.{field}");
+            path.Replace("{" + placeholder + "}", Uri.EscapeDataString(id));
+        }
+
+        var separator = '?';
+        foreach (var parameter in QueryParameters)
+        {
+            if (!members.TryGetValue(parameter.Field, out var value)) continue;
+            var field = $"payload.{parameter.Field}";
+            var text = parameter.Kind switch
+            {
+                OktaParameterKind.WholeNumber => OktaPayloadRules.Integer(value, field, parameter.Min, parameter.Max).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                OktaParameterKind.Flag => OktaPayloadRules.Boolean(value, field) ? "true" : "false",
+                OktaParameterKind.Timestamp => OktaPayloadRules.Timestamp(value, field),
+                OktaParameterKind.SortOrder => OktaPayloadRules.SortOrder(value, field),
+                _ => OktaPayloadRules.String(value, field, parameter.MaxLength),
+            };
+            path.Append(separator).Append(parameter.OktaName).Append('=').Append(Uri.EscapeDataString(text));
+            separator = '&';
+        }
+
+        var body = Body switch
+        {
+            OktaBodyKind.CreateUser => OktaUserBody.Create(members),
+            OktaBodyKind.UpdateUser => OktaUserBody.Update(members),
+            _ => null,
+        };
+        return new ValidatedOktaRequest(Method, path.ToString(), body);
+    }
+
+    public override string ToString() => $"{Name} ({Method} {PathTemplate})";
+}

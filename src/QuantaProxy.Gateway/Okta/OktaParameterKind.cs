@@ -1,0 +1,10 @@
+namespace QuantaProxy.Gateway.Okta;
+
+public enum OktaParameterKind
+{
+    Text,
+    WholeNumber,
+    Flag,
+    Timestamp,
+    SortOrder,
+}

@@ -1,0 +1,11 @@
+namespace QuantaProxy.Gateway.Okta;
+
+/// <summary>A payload member sent as an Okta query parameter, with its type and bounds.</summary>
+public sealed record OktaQueryParameter(string Field, string OktaName, OktaParameterKind Kind, int MaxLength = 1024, int Min = 0, int Max = 0)
+{
+    public static OktaQueryParameter Text(string field, int maxLength = 1024, string? oktaName = null) => new(field, oktaName ?? field, OktaParameterKind.Text, maxLength);
+    public static OktaQueryParameter Limit(int max) => new("limit", "limit", OktaParameterKind.WholeNumber, Min: 1, Max: max);
+    public static OktaQueryParameter Cursor() => new("after", "after", OktaParameterKind.Text, 512);
+    public static OktaQueryParameter Flag(string field, string oktaName) => new(field, oktaName, OktaParameterKind.Flag);
+    public static OktaQueryParameter Time(string field) => new(field, field, OktaParameterKind.Timestamp, 64);
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace QuantaProxy.Gateway.Okta;
+
+public static class OktaServiceCollectionExtensions
+{
+    public static IServiceCollection AddQuantaProxyOkta(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<OktaOptions>().Bind(configuration.GetSection(OktaOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OktaOptions>, OktaOptionsValidator>();
+        services.AddSingleton<OktaDomainPolicy>();
+        services.AddSingleton<OktaHttpClients>();
+        services.AddSingleton<OktaResilience>();
+        services.AddSingleton<OktaConnector>();
+        services.AddHttpForwarder();
+        return services;
+    }
+}
