@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace QuantaProxy.OktaSandbox;
+
+/// <summary>
+/// A local Okta org on Kestrel: the Management API subset of QuantaProxy's operation catalog with SSWS tokens, Okta's
+/// error bodies, <c>X-Rate-Limit-*</c> budgets and 429s, <c>Link</c> paging, <c>X-Okta-Request-Id</c>, and run-time faults.
+/// </summary>
+public sealed class OktaSandboxServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private OktaSandboxServer(WebApplication app, Uri baseAddress, SandboxFaults faults, SandboxStats stats)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Faults = faults;
+        Stats = stats;
+    }
+
+    public Uri BaseAddress { get; }
+    public SandboxFaults Faults { get; }
+    public SandboxStats Stats { get; }
+
+    public static async Task<OktaSandboxServer> StartAsync(SandboxOptions options, string url = "http://127.0.0.1:0", CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var org = new OrgState(options);
+        var faults = new SandboxFaults();
+        var stats = new SandboxStats();
+        var tokens = options.ApiTokens.Select(Encoding.UTF8.GetBytes).ToList();
+        var buckets = new ConcurrentDictionary<string, (long Window, int Used)>(StringComparer.Ordinal);
+
+        app.Use(async (http, next) =>
+        {
+            if (!http.Request.Path.StartsWithSegments("/api/v1", StringComparison.Ordinal))
+            {
+                await next(http);
+                return;
+            }
+            var family = http.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(2) ?? "";
+            stats.Count($"{http.Request.Method} {family}");
+            http.Response.Headers["X-Okta-Request-Id"] = "sbx" + Guid.NewGuid().ToString("N")[..20];
+            if (faults.Latency > TimeSpan.Zero) await Task.Delay(faults.Latency, http.RequestAborted);
+            if (http.Request.Headers["X-Okta-Retry-For"].FirstOrDefault() is { } retryFor)
+                stats.RetryHeaders.Enqueue((retryFor, http.Request.Headers["X-Okta-Retry-Count"].FirstOrDefault() ?? ""));
+
+            if (!Authorized(http.Request.Headers.Authorization.FirstOrDefault(), tokens))
+            {
+                http.Response.Headers.WWWAuthenticate = "SSWS realm=\"sandbox\"";
+                await OktaErrors.Error(401, "E0000011", "Invalid token provided").ExecuteAsync(http);
+                return;
+            }
+            if (faults.TakeDrop())
+            {
+                http.Abort();
+                return;
+            }
+            var now = DateTimeOffset.UtcNow;
+            var window = now.ToUnixTimeSeconds() / 60;
+            var bucket = buckets.AddOrUpdate(family, (window, 1), (_, b) => b.Window == window ? (window, b.Used + 1) : (window, 1));
+            var reset = (window + 1) * 60;
+            var limited = faults.TakeRateLimit();
+            if (limited) reset = (now + (faults.RateLimitResetIn ?? TimeSpan.FromSeconds(1))).ToUnixTimeSeconds();
+            http.Response.Headers["X-Rate-Limit-Limit"] = options.RateLimitPerMinute.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Rate-Limit-Remaining"] = (limited ? 0 : Math.Max(0, options.RateLimitPerMinute - bucket.Used)).ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Rate-Limit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
+            if (limited || bucket.Used > options.RateLimitPerMinute)
+            {
+                await OktaErrors.Error(429, "E0000047", "API call exceeded rate limit due to too many requests.").ExecuteAsync(http);
+                return;
+            }
+            if (faults.TakeFailure())
+            {
+                // Reached the org and failed: for a create, the side effect may or may not have happened.
+                await OktaErrors.Error(500, "E0000009", "Internal Server Error").ExecuteAsync(http);
+                return;
+            }
+            await next(http);
+        });
+        ManagementApi.Map(app, org, stats);
+        app.MapFallback((HttpContext http) => OktaErrors.Error(404, "E0000022", "The endpoint does not support the provided HTTP method"));
+
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new OktaSandboxServer(app, new Uri(address), faults, stats);
+    }
+
+    private static bool Authorized(string? header, List<byte[]> tokens)
+    {
+        if (header is null || !header.StartsWith("SSWS ", StringComparison.Ordinal)) return false;
+        var presented = Encoding.UTF8.GetBytes(header[5..]);
+        var ok = false;
+        foreach (var token in tokens) ok |= CryptographicOperations.FixedTimeEquals(token, presented);
+        return ok;
+    }
+
+    public Task RunUntilStoppedAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

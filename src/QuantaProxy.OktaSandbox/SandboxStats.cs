@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+
+namespace QuantaProxy.OktaSandbox;
+
+/// <summary>What the org saw: for tests and benchmarks to check what reached "Okta".</summary>
+public sealed class SandboxStats
+{
+    private long _requests;
+    private long _createdUsers;
+    private long _tokenRequests;
+
+    public long Requests => Interlocked.Read(ref _requests);
+    public long CreatedUsers => Interlocked.Read(ref _createdUsers);
+    public long TokenRequests => Interlocked.Read(ref _tokenRequests);
+    public ConcurrentDictionary<string, long> ByOperation { get; } = new(StringComparer.Ordinal);
+    public ConcurrentQueue<(string RetryFor, string RetryCount)> RetryHeaders { get; } = new();
+
+    internal void Count(string operation)
+    {
+        Interlocked.Increment(ref _requests);
+        ByOperation.AddOrUpdate(operation, 1, static (_, n) => n + 1);
+    }
+
+    internal void UserCreated() => Interlocked.Increment(ref _createdUsers);
+
+    internal void TokenRequested() => Interlocked.Increment(ref _tokenRequests);
+}

@@ -1,0 +1,56 @@
+using YamlDotNet.RepresentationModel;
+
+namespace QuantaProxy.OktaSandbox.Tests;
+
+/// <summary>Okta's own OpenAPI description (shared/okta/management-minimal.yaml), for checking the sandbox against it.</summary>
+public sealed class OktaSchema
+{
+    private readonly YamlMappingNode _root;
+
+    private OktaSchema(YamlMappingNode root) => _root = root;
+
+    public static OktaSchema Load()
+    {
+        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        string? path = null;
+        while (dir is not null && path is null)
+        {
+            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "okta", "management-minimal.yaml"), Path.Combine(dir.FullName, "..", "shared", "okta", "management-minimal.yaml") })
+                if (File.Exists(candidate)) path = candidate;
+            dir = dir.Parent;
+        }
+        Assert.That(path, Is.Not.Null, "shared/okta/management-minimal.yaml not found beside the repository");
+        var stream = new YamlStream();
+        using var reader = new StreamReader(path!);
+        stream.Load(reader);
+        return new OktaSchema((YamlMappingNode)stream.Documents[0].RootNode);
+    }
+
+    private static YamlNode? Child(YamlNode node, string key) =>
+        node is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
+
+    /// <summary>The property names a schema declares, following $ref and allOf.</summary>
+    public HashSet<string> Properties(string schemaName)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        Collect(Child(Child(Child(_root, "components")!, "schemas")!, schemaName) ?? throw new KeyNotFoundException(schemaName), result, 0);
+        return result;
+    }
+
+    private void Collect(YamlNode schema, HashSet<string> into, int depth)
+    {
+        if (depth > 8) return;
+        if (Child(schema, "$ref") is YamlScalarNode reference)
+        {
+            var name = reference.Value!.Split('/')[^1];
+            Collect(Child(Child(Child(_root, "components")!, "schemas")!, name)!, into, depth + 1);
+        }
+        if (Child(schema, "properties") is YamlMappingNode properties)
+            foreach (var key in properties.Children.Keys) into.Add(((YamlScalarNode)key).Value!);
+        if (Child(schema, "allOf") is YamlSequenceNode all)
+            foreach (var part in all) Collect(part, into, depth + 1);
+    }
+
+    /// <summary>Whether the document has this path with this method.</summary>
+    public bool HasOperation(string path, string method) => Child(Child(_root, "paths")!, path) is YamlMappingNode item && item.Children.ContainsKey(new YamlScalarNode(method));
+}

@@ -1,2 +1,0 @@
-namespace QuantaProxy.OktaSandbox.Tests;
-public class PlaceholderTests { [Test] public void Assembly_loads() => Assert.That(typeof(PlaceholderTests).Assembly.GetName().Name, Is.EqualTo("QuantaProxy.OktaSandbox.Tests")); }
