@@ -8,5 +8,6 @@ var root = new RootCommand("quantaproxy: the QuantaProxy command line (gateway q
     EnvelopeCommand.Create(),
     VectorsCommand.Create(),
     AuditCommand.Create(),
+    SandboxCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

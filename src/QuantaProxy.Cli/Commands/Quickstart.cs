@@ -15,6 +15,7 @@ using QuantaProxy.Client.Audit;
 using QuantaProxy.Crypto.Envelopes;
 using QuantaProxy.Crypto.Primitives;
 using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.OktaSandbox;
 
 namespace QuantaProxy.Cli.Commands;
 
@@ -36,12 +37,21 @@ public static class Quickstart
         void Say(string text) => output.WriteLine($"[{++step,2}] {text}");
         void Detail(string text) => output.WriteLine($"     {text}");
         WebApplication? app = null;
+        OktaSandboxServer? okta = null;
         try
         {
+            var oktaToken = "00" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+            okta = await OktaSandboxServer.StartAsync(new SandboxOptions { ApiTokens = { oktaToken } }, "http://127.0.0.1:0", ct);
+            Say($"Started an Okta sandbox org at {okta.BaseAddress} (250 users, 30 groups, 12 apps, system log)");
             Say($"Starting a gateway on embedded defaults (SQLite + local key wrapper) in {dataDir}");
             app = await GatewayApp.CreateAsync(["--urls", "http://127.0.0.1:0"], builder =>
             {
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["QuantaProxy:DataDir"] = dataDir });
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["QuantaProxy:DataDir"] = dataDir,
+                    // The sandbox listens on loopback http; real integrations must be https Okta domains.
+                    ["QuantaProxy:Okta:AllowLoopback"] = "true",
+                });
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 builder.Logging.AddFilter("QuantaProxy.Gateway.Kms", LogLevel.Error);
             }, ct);
@@ -80,8 +90,8 @@ public static class Quickstart
             CryptographicOperations.ZeroMemory(hmacKey);
             Detail($"envelope key {envelopeKeyId}; tenant key bundle written to {bundlePath} (0600)");
 
-            Say("Sealing an Okta API token in the vault (ML-KEM-768 + AES-256-GCM to the tenant's vault key)");
-            var token = "00" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)).Replace('/', 'x').Replace('+', 'y');
+            Say("Sealing the Okta API token in the vault (ML-KEM-768 + AES-256-GCM to the tenant's vault key)");
+            var token = oktaToken;
             var sealedCredential = await SendAsync(http, HttpMethod.Post, "/api/v2/vault/seal", apiKey,
                 new { credential_type = "api_key", name = "okta-quickstart", secret = new { token } }, ct);
             var credentialId = sealedCredential["credential_id"]!.GetValue<string>();
@@ -122,12 +132,81 @@ public static class Quickstart
                 Detail($"refused: {e.Reason} ({e.Message})");
             }
 
+            Say("Creating an Okta integration: every catalog operation allowed except clear_user_sessions (default deny)");
+            var allowed = new[] { "list_users", "get_user", "create_user", "update_user", "deactivate_user", "activate_user", "suspend_user", "unsuspend_user",
+                "list_groups", "get_group", "list_group_members", "list_user_groups", "add_user_to_group", "remove_user_from_group",
+                "list_applications", "get_application", "list_application_users", "list_user_factors", "get_system_log" };
+            var integration = await SendAsync(http, HttpMethod.Post, "/api/v2/integrations", apiKey, new
+            {
+                system_type = "okta", name = "quickstart-okta", okta_domain = okta.BaseAddress.ToString().TrimEnd('/'), credential_id = credentialId,
+                scopes = new[] { "okta.users.manage", "okta.groups.manage", "okta.apps.read", "okta.logs.read" }, allowed_operations = allowed,
+            }, ct);
+            var integrationId = integration["integration_id"]!.GetValue<string>();
+            Detail($"integration {integrationId} → {okta.BaseAddress}");
+
+            Say("Calling every allowed operation through POST /api/v2/proxy/outbound; each answer is an envelope, verified and opened");
+            var verifier = new EnvelopeVerifier(bundle);
+            async Task<JsonNode> ProxyAsync(string operation, object payload)
+            {
+                var id = "req_" + Guid.NewGuid().ToString("N")[..20];
+                using var call = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
+                {
+                    Content = JsonContent.Create(new { integration_id = integrationId, operation, payload }, options: Json),
+                };
+                call.Headers.Add("X-API-Key", apiKey);
+                call.Headers.Add("X-Request-Id", id);
+                using var answer = await http.SendAsync(call, ct);
+                var bytes = await answer.Content.ReadAsByteArrayAsync(ct);
+                if (!answer.IsSuccessStatusCode) throw new QuickstartFailure($"{operation} answered {(int)answer.StatusCode}: {Encoding.UTF8.GetString(bytes)}");
+                var plain = JsonNode.Parse(verifier.Open(bytes, id).Plaintext)!;
+                Detail($"{operation,-22} Okta {plain["status"]} request {plain["okta_request_id"]}, rate limit {plain["rate_limit"]?["remaining"]}/{plain["rate_limit"]?["limit"]}");
+                return plain;
+            }
+            var users = await ProxyAsync("list_users", new { limit = 3 });
+            var userId = users["body"]![0]!["id"]!.GetValue<string>();
+            var groupId = (await ProxyAsync("list_groups", new { limit = 3 }))["body"]![1]!["id"]!.GetValue<string>();
+            var appId = (await ProxyAsync("list_applications", new { limit = 2 }))["body"]![0]!["id"]!.GetValue<string>();
+            await ProxyAsync("get_system_log", new { limit = 5 });
+            await ProxyAsync("get_user", new { user_id = userId });
+            var created = await ProxyAsync("create_user", new { activate = true, profile = new { first_name = "Quick", last_name = "Start", email = "quick.start@example.com", login = "quick.start@example.com" } });
+            var newUser = created["body"]!["id"]!.GetValue<string>();
+            await ProxyAsync("update_user", new { user_id = newUser, profile = new { mobile_phone = "+1 555 0100" } });
+            await ProxyAsync("add_user_to_group", new { group_id = groupId, user_id = newUser });
+            await ProxyAsync("list_user_groups", new { user_id = newUser });
+            await ProxyAsync("remove_user_from_group", new { group_id = groupId, user_id = newUser });
+            await ProxyAsync("get_group", new { group_id = groupId });
+            await ProxyAsync("list_group_members", new { group_id = groupId, limit = 5 });
+            await ProxyAsync("get_application", new { app_id = appId });
+            await ProxyAsync("list_application_users", new { app_id = appId, limit = 5 });
+            await ProxyAsync("list_user_factors", new { user_id = userId });
+            await ProxyAsync("suspend_user", new { user_id = newUser });
+            await ProxyAsync("unsuspend_user", new { user_id = newUser });
+            await ProxyAsync("deactivate_user", new { user_id = newUser });
+            await ProxyAsync("activate_user", new { user_id = newUser });
+            Check(okta.Stats.CreatedUsers == 1, "exactly one user was created in Okta");
+
+            Say("Calling the one operation the integration does not allow (clear_user_sessions)");
+            var before = okta.Stats.Requests;
+            using (var forbidden = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
+                   {
+                       Content = JsonContent.Create(new { integration_id = integrationId, operation = "clear_user_sessions", payload = new { user_id = userId } }, options: Json),
+                   })
+            {
+                forbidden.Headers.Add("X-API-Key", apiKey);
+                using var refused = await http.SendAsync(forbidden, ct);
+                var problem = JsonNode.Parse(await refused.Content.ReadAsStringAsync(ct))!;
+                Check((int)refused.StatusCode == 403 && problem["code"]!.GetValue<string>() == "operation_not_allowed", "the forbidden operation is refused with 403 operation_not_allowed");
+                Check(okta.Stats.Requests == before, "nothing reached Okta");
+                Detail($"refused: {(int)refused.StatusCode} {problem["code"]}; Okta saw no request");
+            }
+
             Say("Verifying the tenant's audit chain (every request above is an event)");
             var verify = await SendAsync(http, HttpMethod.Get, "/api/v2/audit/verify", apiKey, null, ct);
             Check(verify["valid"]!.GetValue<bool>(), "the audit chain verifies");
-            var events = await SendAsync(http, HttpMethod.Get, "/api/v2/audit/events", apiKey, null, ct);
-            foreach (var e in events["events"]!.AsArray())
-                Detail($"#{e!["seq"]} {e["type"],-16} {e["outcome"],-12} hash {e["hash"]!.GetValue<string>()[..16]}…");
+            var events = await SendAsync(http, HttpMethod.Get, "/api/v2/audit/events?limit=1000", apiKey, null, ct);
+            var listed = events["events"]!.AsArray();
+            foreach (var e in listed.Take(6).Concat(listed.Skip(Math.Max(6, listed.Count - 4))))
+                Detail($"#{e!["seq"]} {e["type"],-16} {e["operation"],-22} {e["outcome"],-20} hash {e["hash"]!.GetValue<string>()[..16]}…");
             Detail($"valid: {verify["events_checked"]} events, head #{verify["head"]!["seq"]}");
 
             Say("Proving the unseal's audit event is in the tenant's log: signed checkpoint + Merkle inclusion proof, checked with the bundle only");
@@ -158,6 +237,7 @@ public static class Quickstart
                 await app.StopAsync(CancellationToken.None);
                 await app.DisposeAsync();
             }
+            if (okta is not null) await okta.DisposeAsync();
             if (keep) output.WriteLine($"data folder kept: {dataDir}");
             else TryDelete(dataDir);
         }
