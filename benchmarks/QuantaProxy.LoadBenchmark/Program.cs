@@ -50,7 +50,24 @@ switch (command)
         await File.WriteAllTextAsync(Path.Combine(outDir, "transparency.json"), JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
     }
+    case "proxy":
+    {
+        var report = await ProxyLoadBenchmark.RunAsync([1, 8, 64], TimeSpan.FromSeconds(seconds));
+        Directory.CreateDirectory(outDir);
+        var md = new StringBuilder();
+        md.AppendLine("| target | clients | requests/s | p50 ms | p90 ms | p99 ms | errors |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in report.Rows)
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Clients} | {r.RequestsPerSecond:F0} | {r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {r.Errors} |");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Crypto ceiling (1 KiB envelopes sealed per second, {Environment.ProcessorCount} threads, same run): {report.CryptoCeilingPerSecond:F0}/s");
+        md.AppendLine(CultureInfo.InvariantCulture, $"KMS unwraps: {report.KmsUnwrapCalls} for {report.ProxiedCalls} proxied calls ({report.KmsUnwrapsPer1000:F3} per 1,000); Okta token requests per 1,000: {report.OktaTokenRequestsPer1000:F3} (SSWS integration)");
+        await File.WriteAllTextAsync(Path.Combine(outDir, "proxy.generated.md"), md.ToString());
+        await File.WriteAllTextAsync(Path.Combine(outDir, "proxy.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(md);
+        return 0;
+    }
     default:
-        Console.WriteLine("commands: audit, transparency");
+        Console.WriteLine("commands: audit, transparency, proxy");
         return 2;
 }

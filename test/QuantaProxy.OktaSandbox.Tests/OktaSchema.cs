@@ -12,14 +12,20 @@ public sealed class OktaSchema
     public static OktaSchema Load()
     {
         var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        string? path = null;
+        var path = Environment.GetEnvironmentVariable("QP_OKTA_OPENAPI") is { Length: > 0 } configured && File.Exists(configured) ? configured : null;
         while (dir is not null && path is null)
         {
             foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", "okta", "management-minimal.yaml"), Path.Combine(dir.FullName, "..", "shared", "okta", "management-minimal.yaml") })
                 if (File.Exists(candidate)) path = candidate;
             dir = dir.Parent;
         }
-        Assert.That(path, Is.Not.Null, "shared/okta/management-minimal.yaml not found beside the repository");
+        if (path is null)
+        {
+            // The description lives beside the repository (shared/okta), as in CI; a bare clone may not have it.
+            const string message = "Okta's OpenAPI description was not found: set QP_OKTA_OPENAPI or keep shared/okta beside the repository.";
+            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(message);
+            Assert.Inconclusive(message);
+        }
         var stream = new YamlStream();
         using var reader = new StreamReader(path!);
         stream.Load(reader);
