@@ -9,5 +9,9 @@ var root = new RootCommand("quantaproxy: the QuantaProxy command line (gateway q
     VectorsCommand.Create(),
     AuditCommand.Create(),
     SandboxCommand.Create(),
+    AdminCommands.Tenant(),
+    AdminCommands.Vault(),
+    AdminCommands.Integration(),
+    AdminCommands.Call(),
 };
 return await root.Parse(args).InvokeAsync();
