@@ -133,6 +133,24 @@ public sealed class SandboxEndToEndTests(StoreKind store)
     }
 
     [Test]
+    public async Task The_client_library_returns_the_verified_typed_result()
+    {
+        using var http = new QuantaProxy.Client.Http.QuantaProxyHttpClient(_host.BaseAddress, _tenant.ApiKey);
+        using var bundle = QuantaProxy.Crypto.Envelopes.TenantKeyBundle.Parse(Encoding.UTF8.GetBytes(_bundle));
+        var client = new QuantaProxy.Client.QuantaProxyClient(http, bundle);
+        var result = await client.ProxyAsync(_integration, "list_users", new { limit = 3 });
+        Assert.That(result.Success, Is.True);
+        Assert.That(result.Status, Is.EqualTo(200));
+        Assert.That(result.Body.GetArrayLength(), Is.EqualTo(3));
+        Assert.That(result.NextCursor, Is.Not.Null);
+        Assert.That(result.AuditEventId, Does.StartWith("aud_"));
+        var failure = await client.ProxyAsync(_integration, "get_user", new { user_id = "00unobody00000000000" });
+        Assert.That((failure.Success, failure.Status), Is.EqualTo((false, 404)));
+        var refused = Assert.ThrowsAsync<QuantaProxy.Client.Http.QuantaProxyApiException>(() => client.ProxyAsync(_integration, "list_users", new { limit = 500 }));
+        Assert.That((refused!.Status, refused.Code, refused.Field), Is.EqualTo((400, "invalid_payload", "payload.limit")));
+    }
+
+    [Test]
     public async Task A_429_is_waited_out_with_retry_headers()
     {
         _okta.Faults.RateLimitResetIn = TimeSpan.FromSeconds(1);
