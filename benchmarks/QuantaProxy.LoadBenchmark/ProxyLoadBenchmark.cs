@@ -199,9 +199,7 @@ public static class ProxyLoadBenchmark
         keysRequest.Headers.Add("X-API-Key", key);
         using var keysResponse = await http.SendAsync(keysRequest);
         var keys = JsonNode.Parse(await keysResponse.Content.ReadAsStringAsync())!;
-        var bundle = new TenantKeyBundle(tenantId, [new TenantKeyBundle.EnvelopeKey(ekk, seed)],
-            keys["signing_keys"]!.AsArray().Select(k => new TenantKeyBundle.SigningKey(k!["key_id"]!.GetValue<string>(), MlDsa65PublicKey.FromEncoding(Convert.FromBase64String(k["public_key"]!.GetValue<string>())))).ToList(),
-            Convert.FromBase64String(tenant["hmac_key"]!.GetValue<string>()), []);
+        var bundle = QuantaProxy.Client.TenantBundles.FromGatewayKeys(tenantId, ekk, seed, Convert.FromBase64String(tenant["hmac_key"]!.GetValue<string>()), keys);
         return (key, integration, bundle);
     }
 }

@@ -48,10 +48,8 @@ public static class AdminCommands
                 new { public_key = Convert.ToBase64String(MlKem768PrivateKey.FromSeed(seed).PublicKey.ToArray()) }, ct);
             var keys = await client.SendJsonAsync(HttpMethod.Get, $"/api/v2/tenants/{tenantId}/keys", null, ct);
             var hmac = Convert.FromBase64String(tenant["hmac_key"]!.GetValue<string>());
-            using var bundle = new TenantKeyBundle(tenantId, [new TenantKeyBundle.EnvelopeKey(envelopeKey["key_id"]!.GetValue<string>(), seed)],
-                keys["signing_keys"]!.AsArray().Select(k => new TenantKeyBundle.SigningKey(k!["key_id"]!.GetValue<string>(), MlDsa65PublicKey.FromEncoding(Convert.FromBase64String(k["public_key"]!.GetValue<string>())))).ToList(),
-                hmac,
-                keys["checkpoint_keys"]!.AsArray().Select(k => new TenantKeyBundle.CheckpointKey(k!["name"]!.GetValue<string>(), MlDsa65PublicKey.FromEncoding(Convert.FromBase64String(k["public_key"]!.GetValue<string>())))).ToList());
+            using var bundle = TenantBundles.FromGatewayKeys(tenantId, envelopeKey["key_id"]!.GetValue<string>(), seed, hmac, keys);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(seed);
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(hmac);
             bundle.WriteToFile(Path.Combine(dir, "tenant-keys.json"));
             CliFiles.WriteSecret(Path.Combine(dir, "api-key"), Encoding.ASCII.GetBytes(key["api_key"]!.GetValue<string>() + "\n"));

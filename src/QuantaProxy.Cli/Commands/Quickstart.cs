@@ -79,12 +79,7 @@ public static class Quickstart
             var registered = await SendAsync(http, HttpMethod.Post, $"/api/v2/tenants/{tenantId}/envelope-keys", apiKey, new { public_key = Convert.ToBase64String(publicKey) }, ct);
             var envelopeKeyId = registered["key_id"]!.GetValue<string>();
             var keys = await SendAsync(http, HttpMethod.Get, $"/api/v2/tenants/{tenantId}/keys", apiKey, null, ct);
-            using var bundle = new TenantKeyBundle(tenantId, [new TenantKeyBundle.EnvelopeKey(envelopeKeyId, seed)],
-                keys["signing_keys"]!.AsArray().Select(k => new TenantKeyBundle.SigningKey(k!["key_id"]!.GetValue<string>(),
-                    MlDsa65PublicKey.FromEncoding(Convert.FromBase64String(k["public_key"]!.GetValue<string>())))).ToList(),
-                hmacKey,
-                keys["checkpoint_keys"]!.AsArray().Select(k => new TenantKeyBundle.CheckpointKey(k!["name"]!.GetValue<string>(),
-                    MlDsa65PublicKey.FromEncoding(Convert.FromBase64String(k["public_key"]!.GetValue<string>())))).ToList());
+            using var bundle = TenantBundles.FromGatewayKeys(tenantId, envelopeKeyId, seed, hmacKey, keys);
             var bundlePath = Path.Combine(dataDir, "tenant-keys.json");
             bundle.WriteToFile(bundlePath);
             CryptographicOperations.ZeroMemory(hmacKey);

@@ -13,25 +13,7 @@ public sealed class AuditRecorder(AuditAppender appender, TimeProvider time)
         var audit = AuditContext.Get(http) ?? throw new InvalidOperationException("Audit context missing.");
         if (audit.Recorded) throw new InvalidOperationException("This request's audit event is already recorded.");
         audit.TenantId = tenantId;
-        var caller = CallerContext.Find(http);
-        var pending = new PendingAuditEvent
-        {
-            EventId = audit.EventId,
-            TenantId = tenantId,
-            OccurredAt = Timestamps.Format(time.GetUtcNow()),
-            Type = type,
-            Actor = caller?.ApiKeyId ?? "",
-            OnBehalfOf = OnBehalfOf(http),
-            IntegrationId = details.IntegrationId ?? "",
-            Operation = details.Operation ?? "",
-            Outcome = outcome,
-            UpstreamStatus = details.UpstreamStatus ?? "",
-            UpstreamRequestId = details.UpstreamRequestId ?? "",
-            RequestDigest = audit.RequestDigest,
-            ResponseDigest = details.ResponseDigest ?? "",
-            Detail = details.Detail ?? "",
-        };
-        await appender.AppendAsync(pending, CancellationToken.None);
+        await appender.AppendAsync(Build(http, tenantId, audit.EventId, type, outcome, details), CancellationToken.None);
         audit.Recorded = true;
         return audit.EventId;
     }
@@ -39,24 +21,27 @@ public sealed class AuditRecorder(AuditAppender appender, TimeProvider time)
     /// <summary>Records a separate event (e.g. <c>proxy.intent</c> before a mutating call) with its own id.</summary>
     public async Task<string> RecordExtraAsync(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details)
     {
-        var audit = AuditContext.Get(http);
-        var caller = CallerContext.Find(http);
-        await appender.AppendAsync(new PendingAuditEvent
-        {
-            EventId = eventId,
-            TenantId = tenantId,
-            OccurredAt = Timestamps.Format(time.GetUtcNow()),
-            Type = type,
-            Actor = caller?.ApiKeyId ?? "",
-            OnBehalfOf = OnBehalfOf(http),
-            IntegrationId = details.IntegrationId ?? "",
-            Operation = details.Operation ?? "",
-            Outcome = outcome,
-            RequestDigest = audit?.RequestDigest ?? "",
-            Detail = details.Detail ?? "",
-        }, CancellationToken.None);
+        await appender.AppendAsync(Build(http, tenantId, eventId, type, outcome, details), CancellationToken.None);
         return eventId;
     }
+
+    private PendingAuditEvent Build(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details) => new()
+    {
+        EventId = eventId,
+        TenantId = tenantId,
+        OccurredAt = Timestamps.Format(time.GetUtcNow()),
+        Type = type,
+        Actor = CallerContext.Find(http)?.ApiKeyId ?? "",
+        OnBehalfOf = OnBehalfOf(http),
+        IntegrationId = details.IntegrationId ?? "",
+        Operation = details.Operation ?? "",
+        Outcome = outcome,
+        UpstreamStatus = details.UpstreamStatus ?? "",
+        UpstreamRequestId = details.UpstreamRequestId ?? "",
+        RequestDigest = AuditContext.Get(http)?.RequestDigest ?? "",
+        ResponseDigest = details.ResponseDigest ?? "",
+        Detail = details.Detail ?? "",
+    };
 
     /// <summary>The agent or user a service acts for, when it says so: bounded and restricted to a safe alphabet.</summary>
     private static string OnBehalfOf(HttpContext http)
