@@ -16,9 +16,10 @@ namespace QuantaProxy.LoadBenchmark;
 /// </summary>
 public static class AuditAppendBenchmark
 {
-    public sealed record Result(string Store, int Producers, long Events, double Seconds, double EventsPerSecond, double MeanBatch, double VerifyEventsPerSecond, bool ChainValid);
+    public sealed record Result(string Store, int Appenders, int Producers, long Events, double Seconds, double EventsPerSecond, double MeanBatch, double VerifyEventsPerSecond, bool ChainValid);
 
-    public static async Task<Result> RunAsync(string store, string? postgres, int producers, TimeSpan duration, int tenants)
+    /// <param name="appenders">Independent connection pools + appenders on the same database: what several gateway processes are to it.</param>
+    public static async Task<Result> RunAsync(string store, string? postgres, int producers, TimeSpan duration, int tenants, int appenders = 1)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "qp-bench-audit-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
@@ -43,9 +44,17 @@ public static class AuditAppendBenchmark
         {
             await new Migrator(database, NullLogger<Migrator>.Instance).MigrateAsync(CancellationToken.None);
             var auditStore = new AuditStore(database);
-            var appender = new AuditAppender(auditStore, Options.Create(new AuditOptions()), NullLogger<AuditAppender>.Instance);
-            using var stop = new CancellationTokenSource();
-            await appender.StartAsync(stop.Token);
+            var extraDatabases = new List<Database>();
+            var appenderList = new List<AuditAppender>();
+            for (var a = 0; a < appenders; a++)
+            {
+                var db = a == 0 ? database : store == "postgres" ? Database.ForPostgres(new NpgsqlConnectionStringBuilder(postgres) { Database = dbName }.ConnectionString) : database;
+                if (a > 0 && db != database) extraDatabases.Add(db);
+                var instance = new AuditAppender(new AuditStore(db), Options.Create(new AuditOptions()), NullLogger<AuditAppender>.Instance);
+                await instance.StartAsync(CancellationToken.None);
+                appenderList.Add(instance);
+            }
+            var appender = new SpreadAppender(appenderList);
             var tenantIds = Enumerable.Range(0, tenants).Select(_ => PrefixedId.New(PrefixedId.Tenant)).ToArray();
 
             // Warm-up, then the measured window.
@@ -56,7 +65,8 @@ public static class AuditAppendBenchmark
             var events = await ProduceAsync(appender, tenantIds, producers, duration);
             watch.Stop();
             var batches = appender.BatchesWritten - batchesBefore;
-            await appender.StopAsync(CancellationToken.None);
+            foreach (var instance in appenderList) await instance.StopAsync(CancellationToken.None);
+            foreach (var db in extraDatabases) await db.DisposeAsync();
 
             // Verification speed: stream every tenant's chain through the verifier.
             var verifyWatch = Stopwatch.StartNew();
@@ -71,7 +81,7 @@ public static class AuditAppendBenchmark
             }
             verifyWatch.Stop();
             _ = eventsBefore;
-            return new Result(store, producers, events, watch.Elapsed.TotalSeconds, events / watch.Elapsed.TotalSeconds,
+            return new Result(store, appenders, producers, events, watch.Elapsed.TotalSeconds, events / watch.Elapsed.TotalSeconds,
                 batches == 0 ? 0 : (double)events / batches, verified / verifyWatch.Elapsed.TotalSeconds, valid);
         }
         finally
@@ -89,7 +99,15 @@ public static class AuditAppendBenchmark
         }
     }
 
-    private static async Task<long> ProduceAsync(AuditAppender appender, string[] tenants, int producers, TimeSpan duration)
+    /// <summary>Producers are spread over the appenders, as a load balancer spreads requests over replicas.</summary>
+    private sealed class SpreadAppender(List<AuditAppender> appenders)
+    {
+        public long BatchesWritten => appenders.Sum(a => a.BatchesWritten);
+        public long EventsWritten => appenders.Sum(a => a.EventsWritten);
+        public Task<long> AppendAsync(PendingAuditEvent e, int producer, CancellationToken ct) => appenders[producer % appenders.Count].AppendAsync(e, ct);
+    }
+
+    private static async Task<long> ProduceAsync(SpreadAppender appender, string[] tenants, int producers, TimeSpan duration)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         long total = 0;
@@ -114,7 +132,7 @@ public static class AuditAppendBenchmark
                     UpstreamRequestId = "bench",
                     RequestDigest = digest,
                     ResponseDigest = digest,
-                }, CancellationToken.None);
+                }, p, CancellationToken.None);
                 count++;
             }
             Interlocked.Add(ref total, count);

@@ -26,16 +26,19 @@ switch (command)
             Console.WriteLine(JsonSerializer.Serialize(results[^1]));
             if (postgres.Length > 0)
             {
-                results.Add(await AuditAppendBenchmark.RunAsync("postgres", postgres, producers, TimeSpan.FromSeconds(seconds), tenants: 4));
-                Console.WriteLine(JsonSerializer.Serialize(results[^1]));
+                foreach (var appenders in new[] { 1, 3 })
+                {
+                    results.Add(await AuditAppendBenchmark.RunAsync("postgres", postgres, producers, TimeSpan.FromSeconds(seconds), tenants: 4, appenders));
+                    Console.WriteLine(JsonSerializer.Serialize(results[^1]));
+                }
             }
         }
         Directory.CreateDirectory(outDir);
         var md = new StringBuilder();
-        md.AppendLine("| store | producers | events | seconds | appends/s | mean batch | verify events/s | chain valid |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| store | appenders | producers | events | seconds | appends/s | mean batch | verify events/s | chain valid |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Store} | {r.Producers} | {r.Events} | {r.Seconds:F1} | {r.EventsPerSecond:F0} | {r.MeanBatch:F1} | {r.VerifyEventsPerSecond:F0} | {r.ChainValid} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Store} | {r.Appenders} | {r.Producers} | {r.Events} | {r.Seconds:F1} | {r.EventsPerSecond:F0} | {r.MeanBatch:F1} | {r.VerifyEventsPerSecond:F0} | {r.ChainValid} |");
         await File.WriteAllTextAsync(Path.Combine(outDir, "audit-append.generated.md"), md.ToString());
         await File.WriteAllTextAsync(Path.Combine(outDir, "audit-append.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine(md);
