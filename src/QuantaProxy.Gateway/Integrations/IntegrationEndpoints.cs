@@ -100,7 +100,7 @@ public static class IntegrationEndpoints
         return Results.Json(View(updated, eventId), GatewayJson.Options);
     }
 
-    private static async Task<IResult> DeleteAsync(string integrationId, HttpContext http, IntegrationStore store, AuditRecorder audit, TimeProvider time)
+    private static async Task<IResult> DeleteAsync(string integrationId, HttpContext http, IntegrationStore store, AuditRecorder audit, OktaTokenProvider tokens, TimeProvider time)
     {
         var caller = CallerContext.Get(http);
         var tenantId = caller.ResolveTenant(VaultEndpoints.TenantFromQuery(http));
@@ -108,6 +108,7 @@ public static class IntegrationEndpoints
         integrationId = InputRules.Id(integrationId, PrefixedId.Integration, "Integration");
         caller.Require(ApiScopes.IntegrationsWrite);
         if (!await store.DeleteAsync(tenantId, integrationId, Timestamps.Format(time.GetUtcNow()), http.RequestAborted)) throw ApiException.NotFound("Integration");
+        tokens.Forget(integrationId);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.IntegrationDelete, "deleted", new AuditDetails(IntegrationId: integrationId));
         return Results.Json(new DeleteIntegrationResponse(integrationId, true, eventId), GatewayJson.Options);
     }

@@ -5,6 +5,11 @@ namespace QuantaProxy.Gateway.Okta;
 /// <summary>One HTTP exchange with Okta: its status, the headers the connector reads, and the captured body.</summary>
 internal sealed record OktaAttempt(int Status, IHeaderDictionary Headers, ReadOnlyMemory<byte> Body)
 {
+    /// <summary>The answer came from the token endpoint: the Management API was never called.</summary>
+    public bool FromTokenEndpoint { get; init; }
+
+    public static OktaAttempt FromTokenRefusal(OktaTokenRefusedException e) => new(e.Status, e.Headers, e.Body) { FromTokenEndpoint = true };
+
     public string? RequestId => Single("X-Okta-Request-Id");
 
     public string? Single(string name)

@@ -1,21 +1,28 @@
 namespace QuantaProxy.Gateway.Okta;
 
-/// <summary>Produces the <c>Authorization</c> header of one attempt from the integration's credential.</summary>
-public static class OktaAuthorization
-{
-    internal static ValueTask<string> AuthorizationAsync(OktaCallContext context, OktaCredential credential, ValidatedOktaRequest request, CancellationToken ct)
-    {
-        _ = context;
-        _ = request;
-        ct.ThrowIfCancellationRequested();
-        return credential.CredentialType switch
-        {
-            OktaCredential.ApiKey => ValueTask.FromResult(credential.SswsAuthorization()),
-            // Okta's org authorization server (the one that issues okta.* scopes) accepts only private_key_jwt for service apps.
-            OktaCredential.OAuth2Client => throw new OktaCallException("okta_auth_failed",
-                "An oauth2_client (client_secret) credential cannot obtain Okta Management scopes from the org authorization server; use private_key_jwt or api_key."),
-            _ => throw new OktaCallException("okta_auth_failed", "private_key_jwt credentials are not enabled in this gateway build; use api_key."),
-        };
-    }
+/// <summary>The credential headers of one Okta request; <see cref="Token"/> is set when a service-app token was used.</summary>
+internal readonly record struct OktaRequestCredentials(string Authorization, string? DpopProof, OktaAccessToken? Token);
 
+/// <summary>Produces the credential headers of one attempt from the integration's credential.</summary>
+public sealed class OktaAuthorization(OktaTokenProvider tokens, TimeProvider time)
+{
+    /// <param name="refused">The token Okta just answered 401 to, which must not be presented again.</param>
+    internal async ValueTask<OktaRequestCredentials> ForAsync(OktaCallContext context, OktaCredential credential, ValidatedOktaRequest request, OktaAccessToken? refused, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        switch (credential.CredentialType)
+        {
+            case OktaCredential.ApiKey:
+                return new OktaRequestCredentials(credential.SswsAuthorization(), null, null);
+            case OktaCredential.PrivateKeyJwt:
+                var token = await tokens.GetAsync(context, credential, refused, ct);
+                var (authorization, proof) = token.Present(request.Method.Method, DpopProofKey.TargetUri(context.OktaBaseUri, request.PathAndQuery), time.GetUtcNow());
+                return new OktaRequestCredentials(authorization, proof, token);
+            default:
+                // Okta's org authorization server (the one that issues okta.* scopes) accepts only private_key_jwt for service apps.
+                throw new OktaCallException("okta_auth_failed",
+                    "An oauth2_client (client_secret) credential cannot obtain Okta Management scopes from the org authorization server; use private_key_jwt or api_key.")
+                    { MayHaveReachedOkta = false };
+        }
+    }
 }

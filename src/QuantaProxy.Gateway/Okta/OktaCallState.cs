@@ -11,5 +11,7 @@ internal sealed class OktaCallState(OktaOperation operation, DateTimeOffset dead
     /// <summary>The X-Okta-Request-Id of the first rate-limited answer, sent back as X-Okta-Retry-For.</summary>
     public string? RetryFor { get; set; }
     public bool MayHaveReachedOkta { get; set; }
+    /// <summary>The service-app token was renewed after a 401 in this call; it is renewed at most once per call.</summary>
+    public bool TokenRenewed { get; set; }
     public TimeSpan NextDelay { get; set; }
 }

@@ -10,10 +10,10 @@ namespace QuantaProxy.Gateway.Okta;
 /// Sends one validated Okta request through YARP's forwarder (pooled handler per org) under the integration's
 /// resilience policy, and reduces Okta's answer to an <see cref="OktaCallResult"/>.
 /// </summary>
-public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clients, OktaResilience resilience, TimeProvider time)
+public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clients, OktaResilience resilience, OktaAuthorization authorization, TimeProvider time)
 {
     public const int MaxResponseBytes = 8 * 1024 * 1024;
-    private const string UserAgent = "QuantaProxy/1.0";
+    internal const string UserAgent = "QuantaProxy/1.0";
 
     public async Task<OktaCallResult> CallAsync(OktaCallContext context, OktaOperation operation, ValidatedOktaRequest request, CancellationToken ct)
     {
@@ -83,6 +83,39 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
     private async ValueTask<OktaAttempt> SendOnceAsync(OktaCallContext context, OktaCredential credential, ValidatedOktaRequest request, OktaCallState state, CancellationToken ct)
     {
         state.Attempts++;
+        OktaRequestCredentials credentials;
+        try
+        {
+            credentials = await authorization.ForAsync(context, credential, request, refused: null, ct);
+        }
+        catch (OktaTokenRefusedException e)
+        {
+            return OktaAttempt.FromTokenRefusal(e);
+        }
+        var attempt = await ForwardAsync(context, credentials, request, state, ct);
+        if (attempt.Status == 401 && credentials.Token is not null && !state.TokenRenewed)
+        {
+            // Okta refused the token before acting on the request (revoked, expired early, key rotated): renew it once
+            // and send again; a second 401 is Okta's answer.
+            state.TokenRenewed = true;
+            try
+            {
+                credentials = await authorization.ForAsync(context, credential, request, refused: credentials.Token, ct);
+            }
+            catch (OktaTokenRefusedException e)
+            {
+                return OktaAttempt.FromTokenRefusal(e);
+            }
+            attempt = await ForwardAsync(context, credentials, request, state, ct);
+        }
+        return attempt;
+    }
+
+    private async ValueTask<OktaAttempt> ForwardAsync(OktaCallContext context, OktaRequestCredentials credentials, ValidatedOktaRequest request, OktaCallState state, CancellationToken ct)
+    {
+        using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("okta.request");
+        activity?.SetTag("qp.integration_id", context.IntegrationId);
+        activity?.SetTag("qp.operation", state.Operation.Name);
         var http = new DefaultHttpContext { RequestAborted = ct };
         var query = request.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
         http.Request.Method = request.Method.Method;
@@ -90,7 +123,8 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
         http.Request.QueryString = query < 0 ? QueryString.Empty : QueryString.FromUriComponent(request.PathAndQuery[query..]);
         http.Request.Headers.Accept = "application/json";
         http.Request.Headers.UserAgent = UserAgent;
-        http.Request.Headers.Authorization = await OktaAuthorization.AuthorizationAsync(context, credential, request, ct);
+        http.Request.Headers.Authorization = credentials.Authorization;
+        if (credentials.DpopProof is not null) http.Request.Headers["DPoP"] = credentials.DpopProof;
         if (state.RetryFor is not null && state.RateLimitRetries > 0)
         {
             http.Request.Headers["X-Okta-Retry-For"] = state.RetryFor;
@@ -111,6 +145,7 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
         if (error == ForwarderError.None)
         {
             state.MayHaveReachedOkta = true;
+            activity?.SetTag("http.response.status_code", http.Response.StatusCode);
             return new OktaAttempt(http.Response.StatusCode, http.Response.Headers, capture.Captured);
         }
         ct.ThrowIfCancellationRequested();
@@ -120,6 +155,7 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
             state.MayHaveReachedOkta = true;
             throw new OktaCallException("upstream_response_too_large", "Okta's answer exceeded the size limit.") { MayHaveReachedOkta = true };
         }
+        activity?.SetTag("qp.outcome", error.ToString());
         var unsent = error == ForwarderError.Request && cause is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
         if (!unsent) state.MayHaveReachedOkta = true;
         throw new OktaTransportException(!unsent, cause);

@@ -8,6 +8,7 @@ internal static class OktaHints
     public static string? For(OktaOperation operation, OktaAttempt attempt)
     {
         if (attempt.Status < 400) return null;
+        if (attempt.FromTokenEndpoint) return TokenEndpointHint(operation, attempt);
         var authenticate = string.Join(", ", attempt.Headers.WWWAuthenticate.ToArray());
         if (authenticate.Contains("insufficient_scope", StringComparison.Ordinal))
             return $"Okta refused the token's scopes: grant the service app the scope {string.Join(" and ", operation.RequiredScopes)}.";
@@ -29,7 +30,20 @@ internal static class OktaHints
         };
     }
 
-    private static string? ErrorCode(ReadOnlySpan<byte> body)
+    private static string TokenEndpointHint(OktaOperation operation, OktaAttempt attempt) => StringMember(attempt.Body.Span, "error") switch
+    {
+        "invalid_client" => "Okta's token endpoint refused the service app (invalid_client): check the credential's client_id, and that the public key "
+                            + "matching its kid is registered with the app and the app uses private_key_jwt.",
+        "invalid_scope" => $"Okta's token endpoint refused the integration's scopes (invalid_scope): grant them to the service app on its Okta API Scopes tab; this call needs {string.Join(" and ", operation.RequiredScopes)}.",
+        "invalid_dpop_proof" => "Okta's token endpoint refused the DPoP proof (invalid_dpop_proof): check the gateway's clock and the service app's DPoP setting.",
+        "unauthorized_client" => "The service app may not use the client_credentials grant (unauthorized_client): enable it on the app.",
+        { } error => $"Okta's token endpoint refused the request ({error}).",
+        null => $"Okta's token endpoint refused the request ({attempt.Status}).",
+    };
+
+    private static string? ErrorCode(ReadOnlySpan<byte> body) => StringMember(body, "errorCode");
+
+    private static string? StringMember(ReadOnlySpan<byte> body, string member)
     {
         if (body.IsEmpty || body.Length > 64 * 1024) return null;
         try
@@ -38,9 +52,9 @@ internal static class OktaHints
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isCode = reader.ValueTextEquals("errorCode");
+                var isCode = reader.ValueTextEquals(member);
                 if (!reader.Read()) return null;
-                if (isCode) return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (isCode) return reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= 64 ? reader.GetString() : null;
                 reader.Skip();
             }
         }

@@ -11,6 +11,8 @@ public static class OktaServiceCollectionExtensions
         services.AddSingleton<OktaDomainPolicy>();
         services.AddSingleton<OktaHttpClients>();
         services.AddSingleton<OktaResilience>();
+        services.AddSingleton<OktaTokenProvider>();
+        services.AddSingleton<OktaAuthorization>();
         services.AddSingleton<OktaConnector>();
         services.AddHttpForwarder();
         return services;

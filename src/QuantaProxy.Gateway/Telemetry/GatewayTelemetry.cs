@@ -16,5 +16,7 @@ public static class GatewayTelemetry
     public static readonly Histogram<int> AuditBatchSize = Meter.CreateHistogram<int>("quantaproxy.audit.batch_size", description: "Events per group commit");
     public static readonly Histogram<double> AuditAppendDuration = Meter.CreateHistogram<double>("quantaproxy.audit.append_duration", "ms", "Group commit latency");
     public static readonly Counter<long> KmsUnwraps = Meter.CreateCounter<long>("quantaproxy.kms.unwraps", description: "Keys unwrapped by KMS (cache misses)");
+    public static readonly Counter<long> OktaTokenRequests = Meter.CreateCounter<long>("quantaproxy.okta.token_requests", description: "Requests to Okta's token endpoint by outcome");
+    public static readonly Counter<long> OktaTokenCache = Meter.CreateCounter<long>("quantaproxy.okta.token_cache_lookups", description: "Service-app token cache lookups by result");
     public static readonly Counter<long> KeyCacheLookups = Meter.CreateCounter<long>("quantaproxy.keys.cache_lookups", description: "Unwrapped key cache lookups by result");
 }
