@@ -111,6 +111,7 @@ public sealed class OAuthServerTests
     [TestCase("unknown client", "Invalid value for the `client_id` parameter")]
     [TestCase("client_id parameter of another app", "Invalid value for the `client_id` parameter")]
     [TestCase("expires in two hours", "The client_assertion token has an expiration too far into the future.")]
+    [TestCase("expires in two hours, no iat", "The client_assertion token has an expiration too far into the future.")]
     [TestCase("lives 70 minutes", "The client_assertion token has an expiration too far into the future.")]
     [TestCase("expired", "The client_assertion token is expired.")]
     [TestCase("no exp", "The client_assertion token must contain an 'exp' claim.")]
@@ -136,6 +137,7 @@ public sealed class OAuthServerTests
             "unknown client" => Edited(c => c["iss"] = c["sub"] = "0oanobody00000000001"),
             "client_id parameter of another app" => _client.Assertion(),
             "expires in two hours" => Edited(c => c["exp"] = OAuthTestClient.Now + 7200),
+            "expires in two hours, no iat" => Edited(c => { c.Remove("iat"); c["exp"] = OAuthTestClient.Now + 7200; }),
             "lives 70 minutes" => Edited(c => (c["iat"], c["exp"]) = (OAuthTestClient.Now - 1800, OAuthTestClient.Now + 2400)),
             "expired" => Edited(c => (c["iat"], c["exp"]) = (OAuthTestClient.Now - 900, OAuthTestClient.Now - 600)),
             "no exp" => Edited(c => c.Remove("exp")),
