@@ -10,12 +10,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using QuantaProxy.OktaSandbox.OAuth;
 
 namespace QuantaProxy.OktaSandbox;
 
 /// <summary>
 /// A local Okta org on Kestrel: the Management API subset of QuantaProxy's operation catalog with SSWS tokens, Okta's
-/// error bodies, <c>X-Rate-Limit-*</c> budgets and 429s, <c>Link</c> paging, <c>X-Okta-Request-Id</c>, and run-time faults.
+/// error bodies, <c>X-Rate-Limit-*</c> budgets and 429s, <c>Link</c> paging, <c>X-Okta-Request-Id</c>, and run-time faults;
+/// and the org authorization server for service apps (<c>private_key_jwt</c>, DPoP-bound tokens, per-operation scopes).
 /// </summary>
 public sealed class OktaSandboxServer : IAsyncDisposable
 {
@@ -36,13 +38,15 @@ public sealed class OktaSandboxServer : IAsyncDisposable
     public static async Task<OktaSandboxServer> StartAsync(SandboxOptions options, string url = "http://127.0.0.1:0", CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var faults = new SandboxFaults();
+        var stats = new SandboxStats();
+        // Built first: it validates the service apps, and a bad option must fail before a host exists.
+        var authorizationServer = new OrgAuthorizationServer(options, faults, stats);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var org = new OrgState(options);
-        var faults = new SandboxFaults();
-        var stats = new SandboxStats();
         var tokens = options.ApiTokens.Select(Encoding.UTF8.GetBytes).ToList();
         var buckets = new ConcurrentDictionary<string, (long Window, int Used)>(StringComparer.Ordinal);
 
@@ -60,7 +64,15 @@ public sealed class OktaSandboxServer : IAsyncDisposable
             if (http.Request.Headers["X-Okta-Retry-For"].FirstOrDefault() is { } retryFor)
                 stats.RetryHeaders.Enqueue((retryFor, http.Request.Headers["X-Okta-Retry-Count"].FirstOrDefault() ?? ""));
 
-            if (!Authorized(http.Request.Headers.Authorization.FirstOrDefault(), tokens))
+            if (ResourceAuthenticator.Handles(http.Request.Headers.Authorization))
+            {
+                if (await authorizationServer.Resources.AuthenticateAsync(http) is { } refusal)
+                {
+                    await refusal.ExecuteAsync(http);
+                    return;
+                }
+            }
+            else if (!Authorized(http.Request.Headers.Authorization.FirstOrDefault(), tokens))
             {
                 http.Response.Headers.WWWAuthenticate = "SSWS realm=\"sandbox\"";
                 await OktaErrors.Error(401, "E0000011", "Invalid token provided").ExecuteAsync(http);
@@ -94,6 +106,7 @@ public sealed class OktaSandboxServer : IAsyncDisposable
             await next(http);
         });
         ManagementApi.Map(app, org, stats);
+        authorizationServer.Map(app);
         app.MapFallback((HttpContext http) => OktaErrors.Error(404, "E0000022", "The endpoint does not support the provided HTTP method"));
 
         await app.StartAsync(ct);

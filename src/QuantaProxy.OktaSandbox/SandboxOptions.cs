@@ -13,4 +13,13 @@ public sealed class SandboxOptions
 
     /// <summary>Requests per minute per endpoint family (users, groups, apps, logs), as Okta's per-endpoint buckets.</summary>
     public int RateLimitPerMinute { get; set; } = 6000;
+
+    /// <summary>Service apps that may get tokens from the org authorization server (<c>POST /oauth2/v1/token</c>).</summary>
+    public List<SandboxServiceApp> ServiceApps { get; } = [];
+
+    /// <summary>Lifetime of issued access tokens (<c>expires_in</c>); Okta's is one hour. Tests set a few seconds.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a DPoP nonce handed out by the token endpoint stays valid; a new one is handed out after a third of it.</summary>
+    public TimeSpan DpopNonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -8,10 +8,15 @@ public sealed class SandboxStats
     private long _requests;
     private long _createdUsers;
     private long _tokenRequests;
+    private long _tokensIssued;
 
     public long Requests => Interlocked.Read(ref _requests);
     public long CreatedUsers => Interlocked.Read(ref _createdUsers);
+    /// <summary>Every request to the token endpoint, whatever its answer (a DPoP nonce round counts).</summary>
     public long TokenRequests => Interlocked.Read(ref _tokenRequests);
+
+    /// <summary>Access tokens issued.</summary>
+    public long TokensIssued => Interlocked.Read(ref _tokensIssued);
     public ConcurrentDictionary<string, long> ByOperation { get; } = new(StringComparer.Ordinal);
     public ConcurrentQueue<(string RetryFor, string RetryCount)> RetryHeaders { get; } = new();
 
@@ -24,4 +29,6 @@ public sealed class SandboxStats
     internal void UserCreated() => Interlocked.Increment(ref _createdUsers);
 
     internal void TokenRequested() => Interlocked.Increment(ref _tokenRequests);
+
+    internal void TokenIssued() => Interlocked.Increment(ref _tokensIssued);
 }

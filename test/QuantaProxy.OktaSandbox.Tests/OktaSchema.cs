@@ -59,4 +59,15 @@ public sealed class OktaSchema
 
     /// <summary>Whether the document has this path with this method.</summary>
     public bool HasOperation(string path, string method) => Child(Child(_root, "paths")!, path) is YamlMappingNode item && item.Children.ContainsKey(new YamlScalarNode(method));
+
+    /// <summary>The scopes of the operation's <c>security: - oauth2: [...]</c> requirement (the path's, when the operation has none); empty when there is none.</summary>
+    public IReadOnlyList<string> OAuthScopes(string path, string method)
+    {
+        var item = Child(Child(_root, "paths")!, path);
+        var security = Child(Child(item!, method) ?? new YamlMappingNode(), "security") ?? Child(item!, "security") ?? Child(_root, "security");
+        if (security is not YamlSequenceNode requirements) return [];
+        return requirements.OfType<YamlMappingNode>()
+            .Select(r => Child(r, "oauth2")).OfType<YamlSequenceNode>()
+            .SelectMany(scopes => scopes.OfType<YamlScalarNode>().Select(s => s.Value!)).ToList();
+    }
 }

@@ -69,15 +69,7 @@ public sealed class SandboxTests
     [Test]
     public void Every_path_the_sandbox_serves_is_in_Oktas_description()
     {
-        (string Path, string Method)[] served =
-        [
-            ("/api/v1/users", "get"), ("/api/v1/users", "post"), ("/api/v1/users/{id}", "get"), ("/api/v1/users/{id}", "post"),
-            ("/api/v1/users/{id}/lifecycle/deactivate", "post"), ("/api/v1/users/{id}/lifecycle/activate", "post"), ("/api/v1/users/{id}/lifecycle/suspend", "post"),
-            ("/api/v1/users/{id}/lifecycle/unsuspend", "post"), ("/api/v1/users/{userId}/sessions", "delete"), ("/api/v1/users/{id}/groups", "get"),
-            ("/api/v1/users/{userId}/factors", "get"), ("/api/v1/groups", "get"), ("/api/v1/groups/{groupId}", "get"), ("/api/v1/groups/{groupId}/users", "get"),
-            ("/api/v1/groups/{groupId}/users/{userId}", "put"), ("/api/v1/groups/{groupId}/users/{userId}", "delete"), ("/api/v1/apps", "get"),
-            ("/api/v1/apps/{appId}", "get"), ("/api/v1/apps/{appId}/users", "get"), ("/api/v1/logs", "get"),
-        ];
+        var served = ServedOperations.All;
         var missing = served.Where(s => !Schema.Value.HasOperation(s.Path, s.Method)).ToList();
         Assert.That(missing, Is.Empty, string.Join(", ", missing));
     }

@@ -1,26 +1,61 @@
 using System.CommandLine;
+using System.Text;
 using QuantaProxy.OktaSandbox;
 
 namespace QuantaProxy.Cli.Commands;
 
-/// <summary><c>quantaproxy sandbox --urls URL --api-token TOKEN [--seed-users N]</c>: a local Okta org until Ctrl+C.</summary>
+/// <summary>
+/// <c>quantaproxy sandbox --urls URL --api-token TOKEN [--seed-users N] [--service-app-jwks FILE --client-id ID]</c>: a local
+/// Okta org until Ctrl+C.
+/// </summary>
 public static class SandboxCommand
 {
+    /// <summary>A JWKS of public keys is a few KiB; anything much larger is not one.</summary>
+    private const int MaxJwksBytes = 256 * 1024;
+
     public static Command Create()
     {
         var urls = new Option<string>("--urls") { Description = "Where to listen (loopback)", DefaultValueFactory = _ => "http://127.0.0.1:9090" };
         var token = new Option<string[]>("--api-token") { Description = "An SSWS token the org accepts (repeatable)", Required = true };
         var users = new Option<int>("--seed-users") { Description = "Users to seed", DefaultValueFactory = _ => 250 };
-        var command = new Command("sandbox", "Run a local Okta org (Management API subset, SSWS, rate limits, paging, errors). Example: quantaproxy sandbox --urls http://127.0.0.1:9090 --api-token dev-token")
+        var jwks = new Option<FileInfo>("--service-app-jwks")
         {
-            urls, token, users,
+            Description = "A JWKS file ({\"keys\":[...]}) with the public key(s) of a service app allowed to get tokens from /oauth2/v1/token "
+                          + "with private_key_jwt and DPoP; requires --client-id",
         };
+        var clientId = new Option<string>("--client-id") { Description = "The client_id of that service app; requires --service-app-jwks" };
+        var command = new Command("sandbox",
+            "Run a local Okta org (Management API subset, SSWS, org authorization server with private_key_jwt and DPoP, rate limits, paging, errors). "
+            + "Example: quantaproxy sandbox --urls http://127.0.0.1:9090 --api-token dev-token --service-app-jwks app-public.jwks.json --client-id 0oaservice123")
+        {
+            urls, token, users, jwks, clientId,
+        };
+        command.Validators.Add(result =>
+        {
+            // Either alone is a half-registered app: refuse rather than start an org that silently lacks it.
+            if ((result.GetResult(jwks) is null) != (result.GetResult(clientId) is null))
+                result.AddError("--service-app-jwks and --client-id go together: give both (to register a service app) or neither.");
+        });
         command.SetAction(async (parse, ct) =>
         {
             var options = new SandboxOptions { SeedUsers = parse.GetValue(users) };
             options.ApiTokens.AddRange(parse.GetRequiredValue(token));
+            if (parse.GetValue(jwks) is { } file)
+            {
+                try
+                {
+                    var json = Encoding.UTF8.GetString(CliFiles.ReadBounded(file.FullName, MaxJwksBytes));
+                    options.ServiceApps.Add(SandboxServiceApp.FromJwks(parse.GetRequiredValue(clientId), json));
+                }
+                catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    Console.Error.WriteLine($"--service-app-jwks {file.FullName}: {Reason(e)}");
+                    return 2;
+                }
+            }
             await using var server = await OktaSandboxServer.StartAsync(options, parse.GetRequiredValue(urls), ct);
-            Console.WriteLine($"Okta sandbox listening on {server.BaseAddress} with {options.SeedUsers} users; Ctrl+C to stop");
+            var app = options.ServiceApps.Count == 0 ? "" : $", service app {options.ServiceApps[0].ClientId} (private_key_jwt, DPoP)";
+            Console.WriteLine($"Okta sandbox listening on {server.BaseAddress} with {options.SeedUsers} users{app}; Ctrl+C to stop");
             try
             {
                 await server.RunUntilStoppedAsync(ct);
@@ -32,4 +67,8 @@ public static class SandboxCommand
         });
         return command;
     }
+
+    /// <summary>The exception's message without the "(Parameter 'x')" suffix, which means nothing to someone at a prompt.</summary>
+    private static string Reason(Exception e) =>
+        e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 }
