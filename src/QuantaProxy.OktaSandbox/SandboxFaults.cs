@@ -34,6 +34,13 @@ public sealed class SandboxFaults
     /// <summary>The next <paramref name="count"/> token requests answer 401 <c>invalid_client</c> (adds to any still pending).</summary>
     public void RejectTokenRequests(int count) => Add(ref _rejectTokenNext, count);
 
+    /// <summary>Cancels token faults still pending.</summary>
+    public void ClearTokenFaults()
+    {
+        Interlocked.Exchange(ref _failTokenNext, 0);
+        Interlocked.Exchange(ref _rejectTokenNext, 0);
+    }
+
     /// <summary>Tokens issued in an earlier epoch were revoked.</summary>
     internal int TokenEpoch => Volatile.Read(ref _tokenEpoch);
 
