@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -41,8 +42,13 @@ public static class Quickstart
         try
         {
             var oktaToken = "00" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-            okta = await OktaSandboxServer.StartAsync(new SandboxOptions { ApiTokens = { oktaToken } }, "http://127.0.0.1:0", ct);
-            Say($"Started an Okta sandbox org at {okta.BaseAddress} (250 users, 30 groups, 12 apps, system log)");
+            // A service app's key pair, as Okta's admin console generates it: the public JWK is registered with the org,
+            // the private JWK is sealed in the gateway and never seen again by anyone.
+            using var serviceAppKey = RSA.Create(2048);
+            var sandboxOptions = new SandboxOptions { ApiTokens = { oktaToken } };
+            sandboxOptions.ServiceApps.Add(new SandboxServiceApp { ClientId = ServiceAppClientId, Keys = { ServiceAppJwk(serviceAppKey, includePrivate: false).ToJsonWebKey() } });
+            okta = await OktaSandboxServer.StartAsync(sandboxOptions, "http://127.0.0.1:0", ct);
+            Say($"Started an Okta sandbox org at {okta.BaseAddress} (250 users, 30 groups, 12 apps, system log; service app {ServiceAppClientId})");
             Say($"Starting a gateway on embedded defaults (SQLite + local key wrapper) in {dataDir}");
             app = await GatewayApp.CreateAsync(["--urls", "http://127.0.0.1:0"], builder =>
             {
@@ -141,12 +147,12 @@ public static class Quickstart
 
             Say("Calling every allowed operation through POST /api/v2/proxy/outbound; each answer is an envelope, verified and opened");
             var verifier = new EnvelopeVerifier(bundle);
-            async Task<JsonNode> ProxyAsync(string operation, object payload)
+            async Task<JsonNode> ProxyAsync(string operation, object payload, string? through = null)
             {
                 var id = "req_" + Guid.NewGuid().ToString("N")[..20];
                 using var call = new HttpRequestMessage(HttpMethod.Post, "/api/v2/proxy/outbound")
                 {
-                    Content = JsonContent.Create(new { integration_id = integrationId, operation, payload }, options: Json),
+                    Content = JsonContent.Create(new { integration_id = through ?? integrationId, operation, payload }, options: Json),
                 };
                 call.Headers.Add("X-API-Key", apiKey);
                 call.Headers.Add("X-Request-Id", id);
@@ -194,6 +200,26 @@ public static class Quickstart
                 Check(okta.Stats.Requests == before, "nothing reached Okta");
                 Detail($"refused: {(int)refused.StatusCode} {problem["code"]}; Okta saw no request");
             }
+
+            Say("Signing in as an Okta service app instead of an API token: private_key_jwt + DPoP");
+            var serviceCredential = await SendAsync(http, HttpMethod.Post, "/api/v2/vault/seal", apiKey, new
+            {
+                credential_type = "private_key_jwt", name = "okta-service-app",
+                secret = new JsonObject { ["client_id"] = ServiceAppClientId, ["kid"] = ServiceAppKeyId, ["private_key_jwk"] = ServiceAppJwk(serviceAppKey, includePrivate: true) },
+            }, ct);
+            var serviceIntegration = (await SendAsync(http, HttpMethod.Post, "/api/v2/integrations", apiKey, new
+            {
+                system_type = "okta", name = "quickstart-service-app", okta_domain = okta.BaseAddress.ToString().TrimEnd('/'),
+                credential_id = serviceCredential["credential_id"]!.GetValue<string>(),
+                scopes = new[] { "okta.users.read", "okta.logs.read" }, allowed_operations = new[] { "list_users", "get_system_log" },
+            }, ct))["integration_id"]!.GetValue<string>();
+            Detail($"sealed the service app's private JWK as {serviceCredential["credential_id"]}; integration {serviceIntegration} with scopes okta.users.read okta.logs.read");
+            var tokenRequestsBefore = okta.Stats.TokenRequests;
+            for (var i = 0; i < 3; i++) await ProxyAsync("list_users", new { limit = 2 }, serviceIntegration);
+            await ProxyAsync("get_system_log", new { limit = 2 }, serviceIntegration);
+            var tokenRequests = okta.Stats.TokenRequests - tokenRequestsBefore;
+            Check(tokenRequests == 2, "one DPoP-bound token (the use_dpop_nonce round + the token request) served all four calls");
+            Detail($"Okta's token endpoint saw {tokenRequests} requests (client assertion, use_dpop_nonce round, DPoP-bound token); every call carried a fresh DPoP proof");
 
             Say("Verifying the tenant's audit chain (every request above is an event)");
             var verify = await SendAsync(http, HttpMethod.Get, "/api/v2/audit/verify", apiKey, null, ct);
@@ -264,6 +290,27 @@ public static class Quickstart
         {
         }
     }
+
+    private const string ServiceAppClientId = "0oaquickstartsvc";
+    private const string ServiceAppKeyId = "quickstart-key-1";
+
+    private static JsonObject ServiceAppJwk(RSA key, bool includePrivate)
+    {
+        var p = key.ExportParameters(includePrivate);
+        var jwk = new JsonObject { ["kty"] = "RSA", ["kid"] = ServiceAppKeyId, ["alg"] = "RS256", ["use"] = "sig", ["n"] = Base64Url.EncodeToString(p.Modulus), ["e"] = Base64Url.EncodeToString(p.Exponent) };
+        if (includePrivate)
+        {
+            jwk["d"] = Base64Url.EncodeToString(p.D);
+            jwk["p"] = Base64Url.EncodeToString(p.P);
+            jwk["q"] = Base64Url.EncodeToString(p.Q);
+            jwk["dp"] = Base64Url.EncodeToString(p.DP);
+            jwk["dq"] = Base64Url.EncodeToString(p.DQ);
+            jwk["qi"] = Base64Url.EncodeToString(p.InverseQ);
+        }
+        return jwk;
+    }
+
+    private static Microsoft.IdentityModel.Tokens.JsonWebKey ToJsonWebKey(this JsonObject jwk) => new(jwk.ToJsonString());
 
     private sealed class QuickstartFailure(string message) : Exception(message);
 }
