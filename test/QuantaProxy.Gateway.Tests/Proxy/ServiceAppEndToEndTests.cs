@@ -113,6 +113,33 @@ public sealed class ServiceAppEndToEndTests
     }
 
     [Test]
+    [NonParallelizable]
+    public async Task Token_and_Okta_request_spans_exist_and_no_span_or_log_carries_key_assertion_proof_or_token()
+    {
+        var activities = new System.Collections.Concurrent.ConcurrentQueue<System.Diagnostics.Activity>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "QuantaProxy" || s.Name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || s.Name.StartsWith("System.Net", StringComparison.Ordinal),
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var integration = await FullIntegrationAsync();
+        _okta.Faults.RevokeAllTokens();
+        await OkAsync(integration, "list_users", new { limit = 1 });
+
+        var names = activities.Where(a => a.Source.Name == "QuantaProxy").Select(a => a.OperationName).ToList();
+        Assert.That(names, Is.SupersetOf(new[] { "proxy.call", "okta.token", "okta.request", "vault.unseal", "envelope.seal" }));
+        var privateD = System.Text.Json.JsonDocument.Parse(_privateJwk).RootElement.GetProperty("d").GetString()!;
+        var everything = string.Join('\n', activities.SelectMany(a => a.TagObjects.Select(t => $"{a.OperationName} {t.Key}={t.Value}").Append(a.DisplayName)))
+                         + _host.Logs.AllText;
+        Assert.That(everything, Does.Not.Contain(privateD[..24]));
+        // Client assertions and DPoP proofs are JWTs (base64url of '{"' starts "eyJ"); access tokens travel after "DPoP ".
+        Assert.That(everything, Does.Not.Contain("eyJ"));
+        Assert.That(everything, Does.Not.Contain("DPoP "));
+    }
+
+    [Test]
     public async Task Concurrent_first_calls_share_one_token_request()
     {
         var integration = await FullIntegrationAsync();
