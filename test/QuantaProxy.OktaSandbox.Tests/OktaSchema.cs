@@ -9,6 +9,9 @@ public sealed class OktaSchema
 
     private OktaSchema(YamlMappingNode root) => _root = root;
 
+    /// <summary>The whole document, for checks that walk it themselves (the gateway's catalog conformance test).</summary>
+    public YamlMappingNode Root => _root;
+
     public static OktaSchema Load()
     {
         var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);

@@ -13,25 +13,8 @@ public sealed partial class OktaCatalogConformanceTests
 {
     private static readonly Lazy<YamlMappingNode> Spec = new(Load);
 
-    private static YamlMappingNode Load()
-    {
-        var path = Environment.GetEnvironmentVariable("QP_OKTA_OPENAPI") is { Length: > 0 } configured && File.Exists(configured) ? configured : null;
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null && path is null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "okta", "management-minimal.yaml");
-            if (File.Exists(candidate)) path = candidate;
-        }
-        if (path is null)
-        {
-            const string message = "Okta's OpenAPI description was not found: set QP_OKTA_OPENAPI or keep shared/okta beside the repository.";
-            if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(message);
-            Assert.Inconclusive(message);
-        }
-        var stream = new YamlStream();
-        using var reader = new StreamReader(path!);
-        stream.Load(reader);
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
+    // One loader for Okta's description, shared with the sandbox tests (linked into this project).
+    private static YamlMappingNode Load() => QuantaProxy.OktaSandbox.Tests.OktaSchema.Load().Root;
 
     private static YamlNode? Child(YamlNode? node, string key) =>
         node is YamlMappingNode m && m.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;
