@@ -102,7 +102,12 @@ public sealed class AuditAppender : BackgroundService
             Telemetry.GatewayTelemetry.AuditAppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _events, batch.Count);
-            for (var i = 0; i < batch.Count; i++) batch[i].Completion.TrySetResult(seqs[i]);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                // Lag: how long the caller waited for its event to be durable (queue wait + the commit it rode in).
+                Telemetry.GatewayTelemetry.AuditLag.Record(Stopwatch.GetElapsedTime(batch[i].EnqueuedAt).TotalMilliseconds);
+                batch[i].Completion.TrySetResult(seqs[i]);
+            }
         }
         catch (Exception e)
         {
@@ -115,6 +120,7 @@ public sealed class AuditAppender : BackgroundService
     private sealed class Pending(PendingAuditEvent auditEvent)
     {
         public PendingAuditEvent Event { get; } = auditEvent;
+        public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

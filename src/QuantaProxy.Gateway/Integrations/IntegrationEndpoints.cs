@@ -109,6 +109,7 @@ public static class IntegrationEndpoints
         caller.Require(ApiScopes.IntegrationsWrite);
         if (!await store.DeleteAsync(tenantId, integrationId, Timestamps.Format(time.GetUtcNow()), http.RequestAborted)) throw ApiException.NotFound("Integration");
         tokens.Forget(integrationId);
+        Telemetry.GatewayTelemetry.ForgetIntegration(integrationId);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.IntegrationDelete, "deleted", new AuditDetails(IntegrationId: integrationId));
         return Results.Json(new DeleteIntegrationResponse(integrationId, true, eventId), GatewayJson.Options);
     }

@@ -51,6 +51,7 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
                 ResilienceContextPool.Shared.Return(resilienceContext);
             }
 
+            if (attempt.RateLimit is { } rateLimit) Telemetry.GatewayTelemetry.RecordRateLimitRemaining(context.IntegrationId, rateLimit.Remaining);
             if (attempt.Status == 429)
             {
                 var wait = OktaResilience.RateLimitWait(attempt, time.GetUtcNow());

@@ -124,10 +124,20 @@ public sealed class ServiceAppEndToEndTests
             ActivityStopped = activities.Enqueue,
         };
         System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        var gauges = new System.Collections.Concurrent.ConcurrentQueue<(string Name, long Value, string Tags)>();
+        using var meters = new System.Diagnostics.Metrics.MeterListener();
+        meters.InstrumentPublished = (instrument, l) => { if (instrument.Meter.Name == "QuantaProxy") l.EnableMeasurementEvents(instrument); };
+        meters.SetMeasurementEventCallback<long>((i, v, tags, _) => gauges.Enqueue((i.Name, v, string.Join(',', tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        meters.SetMeasurementEventCallback<double>((i, v, _, _) => gauges.Enqueue((i.Name, (long)v, "")));
+        meters.Start();
         var integration = await FullIntegrationAsync();
         _okta.Faults.RevokeAllTokens();
         await OkAsync(integration, "list_users", new { limit = 1 });
 
+        meters.RecordObservableInstruments();
+        Assert.That(gauges.Any(g => g.Name == "quantaproxy.okta.rate_limit_remaining" && g.Tags == $"integration_id={integration}" && g.Value > 0), Is.True,
+            "the rate-limit gauge reports this integration's remaining budget");
+        Assert.That(gauges.Select(g => g.Name), Does.Contain("quantaproxy.okta.token_requests").And.Contain("quantaproxy.okta.token_cache_lookups").And.Contain("quantaproxy.audit.lag"));
         var names = activities.Where(a => a.Source.Name == "QuantaProxy").Select(a => a.OperationName).ToList();
         Assert.That(names, Is.SupersetOf(new[] { "proxy.call", "okta.token", "okta.request", "vault.unseal", "envelope.seal" }));
         var privateD = System.Text.Json.JsonDocument.Parse(_privateJwk).RootElement.GetProperty("d").GetString()!;
