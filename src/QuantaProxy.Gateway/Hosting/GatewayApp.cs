@@ -97,6 +97,7 @@ public static class GatewayApp
         services.AddQuantaProxyOkta(configuration);
         services.AddQuantaProxyProxy(configuration);
 
+        services.AddLogRedaction();
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -118,6 +119,7 @@ public static class GatewayApp
     private static void ConfigurePipeline(WebApplication app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
+        if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.HttpLogging) app.UseHttpLogging();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();
