@@ -70,6 +70,9 @@ public sealed class HybridCryptoEnvelope
     public static HybridCryptoEnvelope Parse(ReadOnlySpan<byte> utf8Json)
     {
         if (utf8Json.Length > MaxJsonBytes) throw Reject(EnvelopeRejectionReason.WrongLength, "envelope is larger than allowed");
+        // The JSON reader does not check UTF-8 inside strings; reading such a string later would throw
+        // InvalidOperationException instead of the typed refusal (found by the envelope fuzz test).
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json)) throw Reject(EnvelopeRejectionReason.Malformed, "envelope is not UTF-8");
         JsonDocument document;
         try
         {
@@ -83,44 +86,56 @@ public sealed class HybridCryptoEnvelope
         }
         using (document)
         {
-            var root = document.RootElement;
-            ExpectMembers(root, TopLevel, "envelope");
-            if (root.GetProperty("version").ValueKind != JsonValueKind.String || root.GetProperty("version").GetString() != EnvelopeFormat.Version)
-                throw Reject(EnvelopeRejectionReason.WrongVersion, "version is not qp-envelope-v1");
-            var encrypted = root.GetProperty("encrypted");
-            var signature = root.GetProperty("signature");
-            ExpectMembers(encrypted, EncryptedMembers, "encrypted");
-            ExpectMembers(signature, SignatureMembers, "signature");
-            var successElement = root.GetProperty("success");
-            if (successElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw Reject(EnvelopeRejectionReason.Malformed, "success must be a boolean");
-            var encryptionAlgorithm = String(encrypted, "algorithm", "encrypted.algorithm");
-            var signatureAlgorithm = String(signature, "algorithm", "signature.algorithm");
-            if (encryptionAlgorithm != EnvelopeFormat.EncryptionAlgorithm) throw Reject(EnvelopeRejectionReason.WrongAlgorithm, "encrypted.algorithm is not ML-KEM-768");
-            if (signatureAlgorithm != EnvelopeFormat.SignatureAlgorithm) throw Reject(EnvelopeRejectionReason.WrongAlgorithm, "signature.algorithm is not ML-DSA-65+HMAC-SHA-512");
-            var issuedAt = String(root, "issued_at", "issued_at");
-            if (!EnvelopeFormat.TryParseTimestamp(issuedAt, out _)) throw Reject(EnvelopeRejectionReason.BadTimestamp, "issued_at is not RFC 3339 UTC with milliseconds");
-            var tenantId = String(encrypted, "tenant_id", "encrypted.tenant_id");
-            var signatureTenantId = String(signature, "tenant_id", "signature.tenant_id");
-            if (!string.Equals(tenantId, signatureTenantId, StringComparison.Ordinal)) throw Reject(EnvelopeRejectionReason.TenantMismatch, "encrypted and signature name different tenants");
-            return new HybridCryptoEnvelope
+            try
             {
-                Success = successElement.GetBoolean(),
-                TenantId = tenantId,
-                EnvelopeKeyId = String(encrypted, "key_id", "encrypted.key_id"),
-                CiphertextKem = Base64(encrypted, "ciphertext_kem", "encrypted.ciphertext_kem", Primitives.MlKem768.CiphertextSize, Primitives.MlKem768.CiphertextSize),
-                CiphertextData = Base64(encrypted, "ciphertext_data", "encrypted.ciphertext_data", 16, EnvelopeFormat.MaxCiphertextSize),
-                Nonce = Base64(encrypted, "nonce", "encrypted.nonce", EnvelopeFormat.NonceSize, EnvelopeFormat.NonceSize),
-                SignatureTenantId = signatureTenantId,
-                SigningKeyId = String(signature, "key_id", "signature.key_id"),
-                PqcSignature = Base64(signature, "pqc_signature", "signature.pqc_signature", Primitives.MlDsa65.SignatureSize, Primitives.MlDsa65.SignatureSize),
-                HmacSignature = Base64(signature, "hmac_signature", "signature.hmac_signature", EnvelopeFormat.HmacSize, EnvelopeFormat.HmacSize),
-                AuditEventId = String(root, "audit_event_id", "audit_event_id"),
-                RequestId = String(root, "request_id", "request_id"),
-                IssuedAt = issuedAt,
-                EncryptionAlgorithm = encryptionAlgorithm,
-                SignatureAlgorithm = signatureAlgorithm,
-            };
+                return FromDocument(document.RootElement);
+            }
+            catch (InvalidOperationException)
+            {
+                // A string escape that is not Unicode (a lone surrogate such as \ud800) surfaces only when read.
+                throw Reject(EnvelopeRejectionReason.Malformed, "envelope has a string that is not valid Unicode");
+            }
         }
+    }
+
+    private static HybridCryptoEnvelope FromDocument(JsonElement root)
+    {
+        ExpectMembers(root, TopLevel, "envelope");
+        if (root.GetProperty("version").ValueKind != JsonValueKind.String || root.GetProperty("version").GetString() != EnvelopeFormat.Version)
+            throw Reject(EnvelopeRejectionReason.WrongVersion, "version is not qp-envelope-v1");
+        var encrypted = root.GetProperty("encrypted");
+        var signature = root.GetProperty("signature");
+        ExpectMembers(encrypted, EncryptedMembers, "encrypted");
+        ExpectMembers(signature, SignatureMembers, "signature");
+        var successElement = root.GetProperty("success");
+        if (successElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw Reject(EnvelopeRejectionReason.Malformed, "success must be a boolean");
+        var encryptionAlgorithm = String(encrypted, "algorithm", "encrypted.algorithm");
+        var signatureAlgorithm = String(signature, "algorithm", "signature.algorithm");
+        if (encryptionAlgorithm != EnvelopeFormat.EncryptionAlgorithm) throw Reject(EnvelopeRejectionReason.WrongAlgorithm, "encrypted.algorithm is not ML-KEM-768");
+        if (signatureAlgorithm != EnvelopeFormat.SignatureAlgorithm) throw Reject(EnvelopeRejectionReason.WrongAlgorithm, "signature.algorithm is not ML-DSA-65+HMAC-SHA-512");
+        var issuedAt = String(root, "issued_at", "issued_at");
+        if (!EnvelopeFormat.TryParseTimestamp(issuedAt, out _)) throw Reject(EnvelopeRejectionReason.BadTimestamp, "issued_at is not RFC 3339 UTC with milliseconds");
+        var tenantId = String(encrypted, "tenant_id", "encrypted.tenant_id");
+        var signatureTenantId = String(signature, "tenant_id", "signature.tenant_id");
+        if (!string.Equals(tenantId, signatureTenantId, StringComparison.Ordinal)) throw Reject(EnvelopeRejectionReason.TenantMismatch, "encrypted and signature name different tenants");
+        return new HybridCryptoEnvelope
+        {
+            Success = successElement.GetBoolean(),
+            TenantId = tenantId,
+            EnvelopeKeyId = String(encrypted, "key_id", "encrypted.key_id"),
+            CiphertextKem = Base64(encrypted, "ciphertext_kem", "encrypted.ciphertext_kem", Primitives.MlKem768.CiphertextSize, Primitives.MlKem768.CiphertextSize),
+            CiphertextData = Base64(encrypted, "ciphertext_data", "encrypted.ciphertext_data", 16, EnvelopeFormat.MaxCiphertextSize),
+            Nonce = Base64(encrypted, "nonce", "encrypted.nonce", EnvelopeFormat.NonceSize, EnvelopeFormat.NonceSize),
+            SignatureTenantId = signatureTenantId,
+            SigningKeyId = String(signature, "key_id", "signature.key_id"),
+            PqcSignature = Base64(signature, "pqc_signature", "signature.pqc_signature", Primitives.MlDsa65.SignatureSize, Primitives.MlDsa65.SignatureSize),
+            HmacSignature = Base64(signature, "hmac_signature", "signature.hmac_signature", EnvelopeFormat.HmacSize, EnvelopeFormat.HmacSize),
+            AuditEventId = String(root, "audit_event_id", "audit_event_id"),
+            RequestId = String(root, "request_id", "request_id"),
+            IssuedAt = issuedAt,
+            EncryptionAlgorithm = encryptionAlgorithm,
+            SignatureAlgorithm = signatureAlgorithm,
+        };
     }
 
     private static void ExpectMembers(JsonElement element, string[] names, string where)

@@ -4,6 +4,7 @@ using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Tenants;
 using QuantaProxy.Gateway.Vault;
 
 namespace QuantaProxy.Gateway.Audit;
@@ -55,12 +56,9 @@ public static class AuditEndpoints
             r.UpstreamStatus, r.UpstreamRequestId, r.RequestDigest, r.ResponseDigest, r.Detail, Convert.ToHexStringLower(row.PrevHash), Convert.ToHexStringLower(row.Hash));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, AuditStore store, AuditRecorder audit)
+    private static async Task<IResult> ListAsync(HttpContext http, AuditStore store, AuditRecorder audit, TenantDirectory tenants)
     {
-        var caller = CallerContext.Get(http);
-        var tenantId = caller.ResolveTenant(VaultEndpoints.TenantFromQuery(http));
-        AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.AuditRead);
+        var tenantId = await BeginAsync(http, tenants);
         var after = QueryLong(http, "after", 0, 0, long.MaxValue);
         var limit = (int)QueryLong(http, "limit", 100, 1, MaxPageSize);
         var type = http.Request.Query["type"].Count == 1 ? http.Request.Query["type"][0] : null;
@@ -72,9 +70,9 @@ public static class AuditEndpoints
         return Results.Json(new AuditEventsResponse(rows.Select(View).ToList(), next, eventId), GatewayJson.Options);
     }
 
-    private static async Task<IResult> VerifyAsync(HttpContext http, AuditVerifier verifier, AuditStore store, AuditTreeCache trees, AuditRecorder audit)
+    private static async Task<IResult> VerifyAsync(HttpContext http, AuditVerifier verifier, AuditStore store, AuditTreeCache trees, AuditRecorder audit, TenantDirectory tenants)
     {
-        var tenantId = Begin(http);
+        var tenantId = await BeginAsync(http, tenants);
         var result = await verifier.VerifyAsync(tenantId, http.RequestAborted);
         var errors = result.Errors.Select(e => new BreakView(e.Seq, KindName(e.Kind))).ToList();
         // The last signed checkpoint must still be the root of the stored chain at its size: a rewrite that recomputed
@@ -94,34 +92,39 @@ public static class AuditEndpoints
             errors, eventId), GatewayJson.Options);
     }
 
-    private static string Begin(HttpContext http)
+    /// <summary>
+    /// Resolves the tenant and checks the scope. A tenant the admin key names must exist before its (then empty) chain
+    /// is read: proofs over an empty tree have no answer.
+    /// </summary>
+    private static async Task<string> BeginAsync(HttpContext http, TenantDirectory tenants)
     {
         var caller = CallerContext.Get(http);
         var tenantId = caller.ResolveTenant(VaultEndpoints.TenantFromQuery(http));
         AuditContext.Get(http)!.TenantId = tenantId;
         caller.Require(ApiScopes.AuditRead);
+        if (!await tenants.ExistsAsync(tenantId, http.RequestAborted)) throw ApiException.NotFound("Tenant");
         return tenantId;
     }
 
-    private static async Task<IResult> CheckpointAsync(HttpContext http, CheckpointService checkpoints, AuditRecorder audit)
+    private static async Task<IResult> CheckpointAsync(HttpContext http, CheckpointService checkpoints, AuditRecorder audit, TenantDirectory tenants)
     {
-        var tenantId = Begin(http);
+        var tenantId = await BeginAsync(http, tenants);
         var signed = await checkpoints.GetOrSignAsync(tenantId, http.RequestAborted) ?? throw ApiException.NotFound("Checkpoint");
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: string.Create(CultureInfo.InvariantCulture, $"checkpoint;size={signed.TreeSize}")));
         return Results.Json(new CheckpointResponse(signed.TreeSize, Convert.ToHexStringLower(signed.RootHash), signed.Text, eventId), GatewayJson.Options);
     }
 
-    private static async Task<IResult> CheckpointsAsync(HttpContext http, AuditStore store, AuditRecorder audit)
+    private static async Task<IResult> CheckpointsAsync(HttpContext http, AuditStore store, AuditRecorder audit, TenantDirectory tenants)
     {
-        var tenantId = Begin(http);
+        var tenantId = await BeginAsync(http, tenants);
         var list = await store.ListCheckpointsAsync(tenantId, http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: "checkpoints"));
         return Results.Json(new CheckpointListResponse(list.Select(c => new CheckpointListItem(c.TreeSize, c.SignedText)).ToList(), eventId), GatewayJson.Options);
     }
 
-    private static async Task<IResult> ProofAsync(string eventId, HttpContext http, AuditStore store, AuditTreeCache trees, AuditRecorder audit)
+    private static async Task<IResult> ProofAsync(string eventId, HttpContext http, AuditStore store, AuditTreeCache trees, AuditRecorder audit, TenantDirectory tenants)
     {
-        var tenantId = Begin(http);
+        var tenantId = await BeginAsync(http, tenants);
         eventId = InputRules.Id(eventId, Crypto.Formats.PrefixedId.AuditEvent, "Audit event");
         var stored = await store.FindAsync(tenantId, eventId, http.RequestAborted) ?? throw ApiException.NotFound("Audit event");
         var index = stored.Record.Seq - 1;
@@ -136,11 +139,12 @@ public static class AuditEndpoints
             proof.Select(Convert.ToHexStringLower).ToList(), auditId), GatewayJson.Options);
     }
 
-    private static async Task<IResult> ConsistencyAsync(HttpContext http, AuditTreeCache trees, AuditRecorder audit)
+    private static async Task<IResult> ConsistencyAsync(HttpContext http, AuditTreeCache trees, AuditRecorder audit, TenantDirectory tenants)
     {
-        var tenantId = Begin(http);
+        var tenantId = await BeginAsync(http, tenants);
         var (from, to, fromRoot, toRoot, proof) = await trees.UseAsync(tenantId, tree =>
         {
+            if (tree.Size == 0) throw ApiException.NotFound("Audit event");
             var n = QueryLong(http, "to", tree.Size, 1, tree.Size);
             var m = QueryLong(http, "from", 1, 1, n);
             return (m, n, tree.RootHash(m), tree.RootHash(n), tree.ConsistencyProof(m, n));

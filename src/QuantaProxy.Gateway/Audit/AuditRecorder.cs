@@ -1,10 +1,16 @@
 using QuantaProxy.Gateway.Auth;
+using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Tenants;
 
 namespace QuantaProxy.Gateway.Audit;
 
-/// <summary>Turns what a request did into its chain event and waits until it is durable (fail closed).</summary>
-public sealed class AuditRecorder(AuditAppender appender, TimeProvider time)
+/// <summary>
+/// Turns what a request did into its chain event and waits until it is durable (fail closed). Events go only into the
+/// chains of tenants that exist: the admin key names tenants by id, and a well-formed id of no tenant must be a 404,
+/// not a new chain (the hostile-input sweep found reads answering 200 and starting one).
+/// </summary>
+public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenants, TimeProvider time)
 {
     public const string OnBehalfOfHeader = "X-On-Behalf-Of";
 
@@ -12,6 +18,7 @@ public sealed class AuditRecorder(AuditAppender appender, TimeProvider time)
     {
         var audit = AuditContext.Get(http) ?? throw new InvalidOperationException("Audit context missing.");
         if (audit.Recorded) throw new InvalidOperationException("This request's audit event is already recorded.");
+        await RequireTenantAsync(tenantId, http.RequestAborted);
         audit.TenantId = tenantId;
         await appender.AppendAsync(Build(http, tenantId, audit.EventId, type, outcome, details), CancellationToken.None);
         audit.Recorded = true;
@@ -21,8 +28,14 @@ public sealed class AuditRecorder(AuditAppender appender, TimeProvider time)
     /// <summary>Records a separate event (e.g. <c>proxy.intent</c> before a mutating call) with its own id.</summary>
     public async Task<string> RecordExtraAsync(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details)
     {
+        await RequireTenantAsync(tenantId, http.RequestAborted);
         await appender.AppendAsync(Build(http, tenantId, eventId, type, outcome, details), CancellationToken.None);
         return eventId;
+    }
+
+    private async ValueTask RequireTenantAsync(string tenantId, CancellationToken ct)
+    {
+        if (!await tenants.ExistsAsync(tenantId, ct)) throw ApiException.NotFound("Tenant");
     }
 
     private PendingAuditEvent Build(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details) => new()

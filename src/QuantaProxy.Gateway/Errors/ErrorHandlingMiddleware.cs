@@ -49,7 +49,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         }
         catch (BadHttpRequestException e)
         {
-            await FailAsync(http, new ApiException(e.StatusCode, e.StatusCode == 413 ? ProblemCodes.PayloadTooLarge : ProblemCodes.InvalidRequest, "The request could not be read."));
+            await FailAsync(http, new ApiException(e.StatusCode, CodeFor(e.StatusCode), "The request could not be read."));
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -80,6 +80,11 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
                 await ProblemWriter.WriteAsync(http, 503, ProblemCodes.AuditUnavailable, "The audit log could not record this request.", retryAfter: TimeSpan.FromSeconds(2));
                 return;
             }
+            catch (ApiException notFound) when (notFound.Status == StatusCodes.Status404NotFound)
+            {
+                // The admin key named a tenant that does not exist: there is no chain to record in, and that is the answer.
+                e = notFound;
+            }
         }
         await ProblemWriter.WriteAsync(http, e.Status, e.Code, e.Message, e.Field, e.RetryAfter);
     }
@@ -89,6 +94,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         404 => ProblemCodes.NotFound,
         405 => ProblemCodes.MethodNotAllowed,
         413 => ProblemCodes.PayloadTooLarge,
+        408 => ProblemCodes.RequestTimeout,
         415 => ProblemCodes.UnsupportedMediaType,
         401 => ProblemCodes.Unauthenticated,
         403 => ProblemCodes.InsufficientScope,

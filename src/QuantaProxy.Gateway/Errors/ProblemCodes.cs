@@ -10,6 +10,7 @@ public static class ProblemCodes
     public const string InvalidRequest = "invalid_request";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string PayloadTooLarge = "payload_too_large";
+    public const string RequestTimeout = "request_timeout";
     public const string Conflict = "conflict";
     public const string KmsUnavailable = "kms_unavailable";
     public const string AuditUnavailable = "audit_unavailable";

@@ -9,7 +9,7 @@ public static class ProblemWriter
 {
     private static readonly Dictionary<int, string> Titles = new()
     {
-        [400] = "Bad Request", [401] = "Unauthorized", [403] = "Forbidden", [404] = "Not Found", [405] = "Method Not Allowed",
+        [400] = "Bad Request", [401] = "Unauthorized", [403] = "Forbidden", [404] = "Not Found", [405] = "Method Not Allowed", [408] = "Request Timeout",
         [409] = "Conflict", [413] = "Payload Too Large", [415] = "Unsupported Media Type", [422] = "Unprocessable Content",
         [429] = "Too Many Requests", [500] = "Internal Server Error", [502] = "Bad Gateway", [503] = "Service Unavailable", [504] = "Gateway Timeout",
     };

@@ -57,8 +57,11 @@ public static class GatewayApp
             kestrel.Limits.MaxRequestBodySize = gatewayOptions.Limits.MaxRequestBodyBytes + 1;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MaxRequestHeaderCount = 64;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(5));
+            if (gatewayOptions.Limits.RequestHeadersTimeout > TimeSpan.Zero) kestrel.Limits.RequestHeadersTimeout = gatewayOptions.Limits.RequestHeadersTimeout;
+            // Out-of-range values are left to GatewayOptionsValidator, whose message names the setting; MinDataRate would throw a bare one.
+            var limits = gatewayOptions.Limits;
+            if (limits.MinRequestBodyBytesPerSecond > 0 && limits.MinRequestBodyDataRateGracePeriod > TimeSpan.FromSeconds(1))
+                kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(limits.MinRequestBodyBytesPerSecond, limits.MinRequestBodyDataRateGracePeriod);
         });
 
         services.AddSingleton(sp =>
@@ -71,6 +74,7 @@ public static class GatewayApp
         });
         services.AddSingleton<Migrator>();
         services.AddSingleton<TenantStore>();
+        services.AddSingleton<TenantDirectory>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<CredentialStore>();
         services.AddSingleton<AuditStore>();
@@ -93,6 +97,7 @@ public static class GatewayApp
         services.AddQuantaProxyOkta(configuration);
         services.AddQuantaProxyProxy(configuration);
 
+        services.AddLogRedaction();
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
         {
@@ -114,6 +119,7 @@ public static class GatewayApp
     private static void ConfigurePipeline(WebApplication app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
+        if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.HttpLogging) app.UseHttpLogging();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseRateLimiter();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -42,26 +43,54 @@ public sealed class RequestBody(IOptions<GatewayOptions> options)
             throw new ApiException(413, ProblemCodes.PayloadTooLarge, $"The body is larger than {limit} bytes.");
         }
         var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var n ? (int)n : 1024);
+        var timeLimit = options.Value.Limits.RequestBodyTimeout;
+        var reader = request.BodyReader;
+        // At the deadline the pending read is cancelled the way Kestrel's own data-rate timeout does it
+        // (CancelPendingRead, not a cancelled token): the reader stays consistent, so the connection winds down cleanly.
+        using var deadline = new CancellationTokenSource(timeLimit);
+        using var _ = deadline.Token.Register(reader.CancelPendingRead);
         try
         {
             while (true)
             {
-                var memory = buffer.GetMemory(8192);
-                var read = await request.Body.ReadAsync(memory, http.RequestAborted);
-                if (read == 0) break;
-                buffer.Advance(read);
-                if (buffer.WrittenCount > limit)
+                var result = await reader.ReadAsync(http.RequestAborted);
+                if (result.IsCanceled)
+                {
+                    // Hand the read back, or Kestrel finds it still in progress when it winds the request down.
+                    reader.AdvanceTo(result.Buffer.Start);
+                    // The rest of the body is still on the wire: this connection cannot carry another request.
+                    http.Response.Headers.Connection = "close";
+                    throw new ApiException(408, ProblemCodes.RequestTimeout,
+                        string.Create(CultureInfo.InvariantCulture, $"The request body did not arrive within {timeLimit.TotalSeconds:0.###} s."));
+                }
+                var tooLarge = buffer.WrittenCount + result.Buffer.Length > limit;
+                if (!tooLarge)
+                    foreach (var segment in result.Buffer) buffer.Write(segment.Span);
+                reader.AdvanceTo(result.Buffer.End);
+                if (tooLarge)
                 {
                     http.Response.Headers.Connection = "close";
                     throw new ApiException(413, ProblemCodes.PayloadTooLarge, $"The body is larger than {limit} bytes.");
                 }
+                if (result.IsCompleted) break;
             }
         }
         catch (BadHttpRequestException e)
         {
-            throw new ApiException(e.StatusCode, e.StatusCode == 413 ? ProblemCodes.PayloadTooLarge : ProblemCodes.InvalidRequest, "The request body could not be read.");
+            // Kestrel's minimum data rate cuts off a stalled upload with 408; a malformed chunked body is 400.
+            throw new ApiException(e.StatusCode, e.StatusCode switch
+            {
+                413 => ProblemCodes.PayloadTooLarge,
+                408 => ProblemCodes.RequestTimeout,
+                _ => ProblemCodes.InvalidRequest,
+            }, e.StatusCode == 408 ? "The request body arrived too slowly." : "The request body could not be read.");
         }
         var raw = buffer.WrittenSpan.ToArray();
+        if (!JsonText.IsValidUnicode(raw))
+        {
+            CryptographicOperations.ZeroMemory(raw);
+            throw new ApiException(400, ProblemCodes.InvalidJson, "The body is not valid UTF-8 JSON text: a byte sequence or a \\u escape is not Unicode.", "$");
+        }
         if (AuditContext.Get(http) is { } audit) audit.RequestDigest = Convert.ToHexStringLower(SHA256.HashData(raw));
         return raw;
     }

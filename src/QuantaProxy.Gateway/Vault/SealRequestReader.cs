@@ -64,8 +64,10 @@ public static class SealRequestReader
             Expect(reader.TokenType == JsonTokenType.EndObject, "Malformed JSON.", "$");
             Expect(!reader.Read(), "Trailing data after the JSON object.", "$");
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException is how the reader reports a string that is not valid UTF-8 or Unicode once it
+            // is materialised (RequestBody refuses such bodies first; this keeps the reader safe on its own).
             if (result.Secret is not null) System.Security.Cryptography.CryptographicOperations.ZeroMemory(result.Secret);
             throw new ApiException(400, ProblemCodes.InvalidJson, "Malformed JSON.", "$");
         }
@@ -92,6 +94,18 @@ public static class SealRequestReader
             case CredentialTypes.PrivateKeyJwt: required = ["client_id", "private_key_jwk"]; optional = ["kid"]; break;
             default: throw ApiException.BadRequest("credential_type must be api_key, oauth2_client or private_key_jwt.", "$.credential_type");
         }
+        try
+        {
+            ValidateMembers(credentialType, secret, required, optional);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new ApiException(400, ProblemCodes.InvalidJson, "Malformed JSON in secret.", "$.secret");
+        }
+    }
+
+    private static void ValidateMembers(string credentialType, ReadOnlySpan<byte> secret, string[] required, string[] optional)
+    {
         var reader = new Utf8JsonReader(secret, new JsonReaderOptions { MaxDepth = 4 });
         var seen = new HashSet<string>(StringComparer.Ordinal);
         reader.Read();
@@ -110,11 +124,41 @@ public static class SealRequestReader
             }
             Expect(reader.TokenType == JsonTokenType.String, "Must be a string.", field);
             Expect(reader.ValueSpan.Length is > 0 and <= MaxFieldBytes, "Must be a non-empty string of at most 8 KiB.", field);
-            foreach (var b in reader.ValueSpan)
-                Expect(b >= 0x20, "Must not contain control characters.", field);
+            Expect(!HasControlCharacter(ref reader), "Must not contain control characters.", field);
         }
         foreach (var name in required)
             if (!seen.Contains(name)) throw ApiException.BadRequest($"{credentialType} needs secret.{name}.", $"$.secret.{name}");
+    }
+
+    /// <summary>
+    /// Looks at the value as it will be used, after unescaping, so <c>\u0001</c> is refused like a raw 0x01; the
+    /// unescaped copy is a secret and is zeroed.
+    /// </summary>
+    private static bool HasControlCharacter(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped) return HasControlByte(reader.ValueSpan);
+        var scratch = System.Buffers.ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+        try
+        {
+            return HasControlByte(scratch.AsSpan(0, reader.CopyString(scratch)));
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(scratch);
+            System.Buffers.ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>C0 controls and DEL; in UTF-8 a C1 control (U+0080..U+009F) is 0xC2 followed by 0x80..0x9F.</summary>
+    private static bool HasControlByte(ReadOnlySpan<byte> utf8)
+    {
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            var b = utf8[i];
+            if (b < 0x20 || b == 0x7F) return true;
+            if (b == 0xC2 && i + 1 < utf8.Length && utf8[i + 1] is >= 0x80 and <= 0x9F) return true;
+        }
+        return false;
     }
 
     private static void ValidateJwk(ref Utf8JsonReader reader, string field)

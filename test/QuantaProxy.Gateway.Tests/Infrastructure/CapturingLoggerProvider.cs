@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace QuantaProxy.Gateway.Tests.Infrastructure;
 
-/// <summary>Keeps every log line (message, state and exception) so tests can search them for secrets.</summary>
+/// <summary>Keeps every log line (message, structured state and exception) and every scope's state so tests can search them for secrets.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -20,14 +20,20 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        private static string? Describe<TState>(TState state) =>
+            state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(';', pairs.Select(p => $"{p.Key}={p.Value}")) : state?.ToString();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+        {
+            lines.Enqueue($"Scope {category}: {Describe(state)}");
+            return null;
+        }
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var stateText = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(';', pairs.Select(p => $"{p.Key}={p.Value}")) : state?.ToString();
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} | {stateText} | {exception}");
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} | {Describe(state)} | {exception}");
         }
     }
 }

@@ -57,14 +57,16 @@ public sealed class GatewayHost : IAsyncDisposable
         return host;
     }
 
-    public static async Task<GatewayHost> StartAsync(StoreKind store = StoreKind.Sqlite, IDictionary<string, string?>? settings = null)
+    /// <param name="configure">Extra services for the test (e.g. an <c>IStartupFilter</c>), applied before the gateway's own.</param>
+    public static async Task<GatewayHost> StartAsync(StoreKind store = StoreKind.Sqlite, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "qp-test-" + Guid.NewGuid().ToString("N"));
         var postgres = store == StoreKind.Postgres ? await PostgresDatabase.CreateAsync() : null;
-        return await StartCoreAsync(dataDir, postgres, settings, null);
+        return await StartCoreAsync(dataDir, postgres, settings, null, configure);
     }
 
-    private static async Task<GatewayHost> StartCoreAsync(string dataDir, PostgresDatabase? postgres, IDictionary<string, string?>? settings, string? adminKey)
+    private static async Task<GatewayHost> StartCoreAsync(string dataDir, PostgresDatabase? postgres, IDictionary<string, string?>? settings, string? adminKey,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var logs = new CapturingLoggerProvider();
         var config = new Dictionary<string, string?>
@@ -91,6 +93,7 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
