@@ -107,6 +107,7 @@ public sealed class UnwrappedKeyCache : IDisposable
             }
         }
         DisposeValues(released);
+        Telemetry.GatewayTelemetry.KeyCacheLookups.Add(1, new KeyValuePair<string, object?>("result", entry is not null ? "hit" : "miss"));
         startLoad?.Invoke();
 
         if (entry is null)
