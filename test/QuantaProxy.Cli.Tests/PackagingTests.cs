@@ -76,6 +76,7 @@ public sealed class PackagingTests
         await DotnetAsync("pack", "src/QuantaProxy.Cli", "-c", "Release", "-o", _out, "--artifacts-path", Path.Combine(_out, "artifacts"));
         var nupkg = Directory.GetFiles(_out, "QuantaProxy.Cli.*.nupkg").Single();
         var entries = Entries(nupkg);
+        Assert.That(entries, Does.Contain("README.md"));
         var settings = entries.Single(e => e.EndsWith("/DotnetToolSettings.xml", StringComparison.Ordinal));
         using var zip = ZipFile.OpenRead(nupkg);
         using var stream = zip.GetEntry(settings)!.Open();
@@ -90,11 +91,12 @@ public sealed class PackagingTests
     public async Task The_gateway_publishes_as_a_self_contained_binary_that_runs()
     {
         var publish = Path.Combine(_out, "gateway");
+        // --artifacts-path keeps these Release builds apart from the Debug outputs other tests run from.
         await DotnetAsync("publish", "src/QuantaProxy.Gateway", "-c", "Release", "-r", "linux-x64", "--self-contained", "-o", publish, "--artifacts-path", Path.Combine(_out, "artifacts"));
         var binary = Path.Combine(publish, "QuantaProxy.Gateway");
         Assert.That(File.Exists(binary), Is.True);
         Assert.That(File.Exists(Path.Combine(publish, "libcoreclr.so")), Is.True, "the runtime ships inside: no .NET install needed");
-        Assert.That(File.GetUnixFileMode(binary).HasFlag(UnixFileMode.UserExecute), Is.True);
+        if (!OperatingSystem.IsWindows()) Assert.That(File.GetUnixFileMode(binary).HasFlag(UnixFileMode.UserExecute), Is.True);
 
         // It starts on its embedded defaults and answers /healthz, with no dotnet host involved.
         var dataDir = Path.Combine(_out, "data");
