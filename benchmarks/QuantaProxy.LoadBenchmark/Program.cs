@@ -91,6 +91,7 @@ switch (command)
             GlobalWarmup = TimeSpan.FromSeconds(double.Parse(Option("--global-warmup-seconds", "2"), CultureInfo.InvariantCulture)),
             WorkParent = Option("--work-dir", "") is { Length: > 0 } work ? work : null,
             KeepWork = args.Contains("--keep-work"),
+            BuildSeconds = Option("--build-seconds", "") is { Length: > 0 } build ? double.Parse(build, CultureInfo.InvariantCulture) : null,
         };
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>

@@ -23,7 +23,8 @@ internal static class LoadMarkdown
         var m = r.Machine;
         L($"# Load: gateway, sandbox and clients as separate processes (issue 6)");
         L($"");
-        L($"Run of {r.StartedAt:yyyy-MM-dd HH:mm} UTC, {r.TotalSeconds / 60:F1} minutes (without the build). Reproduce: `{r.Command}` (see `benchmarks/README.md`).");
+        var build = r.BuildSeconds is { } b ? $"the Release build took {b:F0} s before it, {(b + r.TotalSeconds) / 60:F1} minutes in all" : "without the build";
+        L($"Run of {r.StartedAt:yyyy-MM-dd HH:mm} UTC: the harness ran {r.TotalSeconds / 60:F1} minutes ({build}). Reproduce: `{r.Command}` (see `benchmarks/README.md`).");
         L($"");
         L($"## Machine");
         L($"");
@@ -67,8 +68,10 @@ internal static class LoadMarkdown
             L($"| {c.Label} | {c.Clients} | {string.Join(" | ", ThreadColumns(r).Select(t => c.GatewayCpuMsPerRequestByThread.TryGetValue(t, out var v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "0"))} |");
         L($"");
         var cr = r.Crypto;
-        L($"**Crypto ceiling** (this run, harness process, servers idle, {cr.Threads} threads): **{cr.CeilingPerSecond1KiB:N0} envelopes/s** at 1 KiB; {cr.CeilingPerSecondAnswerSize:N0}/s at the");
-        L($"benchmark's answer size ({cr.AnswerPlaintextBytes:N0} bytes of plaintext). One seal on one thread (median): {cr.SealMedianMs1KiB:F3} ms at 1 KiB, {cr.SealMedianMsAnswerSize:F3} ms at {cr.AnswerPlaintextBytes:N0} bytes.");
+        L($"**Crypto ceiling** (harness process, both servers idle, {cr.Threads} threads, 1 KiB): {cr.CeilingBeforeLoad:N0}/s before the cells ({cr.OtherCpuShareBeforeLoad:P0} of the machine");
+        L($"busy with other work meanwhile) and {cr.CeilingAfterLoad:N0}/s after the soak ({cr.OtherCpuShareAfterLoad:P0}); the higher, **{cr.CeilingPerSecond1KiB:N0} envelopes/s**, is the yardstick.");
+        L($"At the benchmark's answer size ({cr.AnswerPlaintextBytes:N0} bytes of plaintext): {cr.CeilingPerSecondAnswerSize:N0}/s. One seal on one thread");
+        L($"(median): **{cr.SealMedianMs1KiB:F3} ms** at 1 KiB, {cr.SealMedianMsAnswerSize:F3} ms at {cr.AnswerPlaintextBytes:N0} bytes; {cr.Threads} cores × one seal = {cr.IdealCeilingPerSecond1KiB:N0}/s on an otherwise idle machine.");
         var c64 = r.Cells.FirstOrDefault(c => c.Target == "c" && c.Clients == 64);
         var b64 = r.Cells.FirstOrDefault(c => c.Target == "b" && c.Clients == 64);
         var a1 = r.Cells.FirstOrDefault(c => c.Target == "a" && c.Clients == 1);
@@ -77,6 +80,10 @@ internal static class LoadMarkdown
         if (c64 is not null)
         {
             L($"- (c)/(ceiling) at 64 clients: {c64.RequestsPerSecond:F0} / {cr.CeilingPerSecond1KiB:F0} = **{c64.RequestsPerSecond / cr.CeilingPerSecond1KiB:F2}** (at the answer size: {c64.RequestsPerSecond / cr.CeilingPerSecondAnswerSize:F2}).");
+            var perRequest = c64.GatewayCpuMsPerRequest + c64.SandboxCpuMsPerRequest + c64.ClientCpuMsPerRequest;
+            L($"- The same ratio in CPU time, which other load on the machine does not move: one (c) call at 64 clients costs {perRequest:F2} ms of CPU over the three");
+            L($"  processes ({c64.GatewayCpuMsPerRequest:F2} gateway + {c64.SandboxCpuMsPerRequest:F2} sandbox + {c64.ClientCpuMsPerRequest:F2} clients) against {cr.SealMedianMs1KiB:F2} ms for one 1 KiB seal: on a machine of its own");
+            L($"  the benchmark would reach at most {cr.SealMedianMs1KiB / perRequest:F2} × the ceiling (gateway alone: {cr.SealMedianMs1KiB / c64.GatewayCpuMsPerRequest:F2}).");
             if (b64 is not null) L($"- (c)/(b) at 64 clients: {c64.RequestsPerSecond:F0} / {b64.RequestsPerSecond:F0} = **{c64.RequestsPerSecond / b64.RequestsPerSecond:F3}**.");
         }
         if (a1 is not null && c1 is not null)

@@ -72,11 +72,20 @@ internal sealed record RequestCounts(string Window, long ProxiedCalls, long KmsU
 internal sealed record TargetCheck(string Target, string Goal, string Measured, bool? Holds);
 
 /// <summary>The crypto baseline measured in this run while both servers were idle.</summary>
-internal sealed record CryptoResult(int Threads, double CeilingPerSecond1KiB, double SealMedianMs1KiB, int AnswerPlaintextBytes, double CeilingPerSecondAnswerSize, double SealMedianMsAnswerSize);
+internal sealed record CryptoResult(
+    int Threads, double CeilingBeforeLoad, double OtherCpuShareBeforeLoad, double CeilingAfterLoad, double OtherCpuShareAfterLoad,
+    double SealMedianMs1KiB, int AnswerPlaintextBytes, double CeilingPerSecondAnswerSize, double SealMedianMsAnswerSize)
+{
+    /// <summary>The higher of the two 1 KiB measurements (before the cells, after the soak): other load only ever lowers it, so this is the stricter yardstick.</summary>
+    public double CeilingPerSecond1KiB => Math.Max(CeilingBeforeLoad, CeilingAfterLoad);
+
+    /// <summary>The ceiling the machine would give with no other load: one seal's time on each core.</summary>
+    public double IdealCeilingPerSecond1KiB => Threads * 1000.0 / SealMedianMs1KiB;
+}
 
 /// <summary>Everything one run measured; written as load.json and rendered as load.md.</summary>
 internal sealed record LoadReport(
-    DateTimeOffset StartedAt, double TotalSeconds, string Command, MachineInfo Machine, LoadSettingsSummary Settings,
+    DateTimeOffset StartedAt, double TotalSeconds, double? BuildSeconds, string Command, MachineInfo Machine, LoadSettingsSummary Settings,
     double GatewayStartSeconds, double WarmupSeconds, double GatewayIdleRssMb, CryptoResult Crypto, IReadOnlyList<CellResult> Cells, SoakResult? Soak,
     RequestCounts SinceStart, RequestCounts DuringLoad, IReadOnlyList<TargetCheck> Targets);
 

@@ -10,6 +10,9 @@ internal sealed record LoadSettings(
     /// <summary>Where the throwaway work folder (gateway data folder, logs) goes; the system temp folder when null.</summary>
     public string? WorkParent { get; init; }
 
+    /// <summary>Seconds the Release build took before the harness started (from the script), for the report.</summary>
+    public double? BuildSeconds { get; init; }
+
     /// <summary>Keep the work folder (logs and data) for a look afterwards.</summary>
     public bool KeepWork { get; init; }
 

@@ -21,7 +21,7 @@ internal static class ProcFs
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')].Trim();
                 threads[int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture)] = (name, TicksOf(stat));
             }
             catch (IOException)

@@ -45,13 +45,13 @@ internal static class TargetChecks
 
         var errors = r.Cells.Sum(c => c.Errors) + (r.Soak?.Errors ?? 0);
         var requests = r.Cells.Sum(c => c.Requests) + (r.Soak?.Requests ?? 0);
-        checks.Add(new TargetCheck("errors", "zero errors", F($"{errors} of {requests} requests"), errors == 0));
+        checks.Add(new TargetCheck("errors", "zero errors", F($"{errors} of {requests:N0} requests"), errors == 0));
 
         checks.Add(new TargetCheck("KMS", F($"KMS requests per 1,000 proxied calls ≤ {PerThousandLimit}"),
-            F($"{r.SinceStart.KmsRequests} for {r.SinceStart.ProxiedCalls} calls = {r.SinceStart.KmsRequestsPer1000:F3} (since start; during load {r.DuringLoad.KmsRequestsPer1000:F3})"),
+            F($"{r.SinceStart.KmsRequests} for {r.SinceStart.ProxiedCalls:N0} calls = {r.SinceStart.KmsRequestsPer1000:F3} (since start; during load {r.DuringLoad.KmsRequestsPer1000:F3})"),
             r.SinceStart.KmsRequestsPer1000 <= PerThousandLimit));
         checks.Add(new TargetCheck("Okta tokens", F($"Okta token requests per 1,000 proxied calls ≤ {PerThousandLimit}"),
-            F($"{Math.Max(r.SinceStart.SandboxTokenRequests, r.SinceStart.GatewayTokenRequests)} for {r.SinceStart.ProxiedCalls} calls = {r.SinceStart.TokenRequestsPer1000:F3} (api_key credential: SSWS needs no token)"),
+            F($"{Math.Max(r.SinceStart.SandboxTokenRequests, r.SinceStart.GatewayTokenRequests)} for {r.SinceStart.ProxiedCalls:N0} calls = {r.SinceStart.TokenRequestsPer1000:F3} (api_key credential: SSWS needs no token)"),
             r.SinceStart.TokenRequestsPer1000 <= PerThousandLimit));
         return checks;
     }
