@@ -9,6 +9,7 @@ using QuantaProxy.LoadBenchmark.SeparateProcess;
 //   ... -- load [--seconds 10] [--warmup-seconds 1] [--soak-seconds 300] [--clients 1,8,64] [--kms-url URL] [--seed-users 250] [--repo-root DIR]
 //        [--global-warmup-seconds 2] [--work-dir DIR (parent of the throwaway data folder)] [--keep-work]
 //      (separate processes; needs the Release builds of src/QuantaProxy.Cli and src/QuantaProxy.Gateway: see benchmarks/README.md)
+//   ... -- render-load [--out DIR]   (load.md again from load.json, measuring nothing)
 var command = args.Length > 0 ? args[0] : "help";
 string Option(string name, string fallback)
 {
@@ -110,7 +111,17 @@ switch (command)
         Console.WriteLine($"wrote {mdPath} and load.json");
         return 0;
     }
+    case "render-load":
+    {
+        // Re-renders load.md from load.json (e.g. after a wording change), keeping the hand-written analysis; measures nothing.
+        var jsonPath = Path.Combine(outDir, "load.json");
+        var saved = JsonSerializer.Deserialize<LoadReport>(await File.ReadAllTextAsync(jsonPath))!;
+        var mdPath = Path.Combine(outDir, "load.md");
+        await File.WriteAllTextAsync(mdPath, LoadMarkdown.Render(saved, File.Exists(mdPath) ? await File.ReadAllTextAsync(mdPath) : null));
+        Console.WriteLine($"rendered {mdPath} from {jsonPath}");
+        return 0;
+    }
     default:
-        Console.WriteLine("commands: audit, transparency, proxy, load");
+        Console.WriteLine("commands: audit, transparency, proxy, load, render-load");
         return 2;
 }

@@ -81,9 +81,10 @@ internal static class LoadMarkdown
         {
             L($"- (c)/(ceiling) at 64 clients: {c64.RequestsPerSecond:F0} / {cr.CeilingPerSecond1KiB:F0} = **{c64.RequestsPerSecond / cr.CeilingPerSecond1KiB:F2}** (at the answer size: {c64.RequestsPerSecond / cr.CeilingPerSecondAnswerSize:F2}).");
             var perRequest = c64.GatewayCpuMsPerRequest + c64.SandboxCpuMsPerRequest + c64.ClientCpuMsPerRequest;
-            L($"- The same ratio in CPU time, which other load on the machine does not move: one (c) call at 64 clients costs {perRequest:F2} ms of CPU over the three");
-            L($"  processes ({c64.GatewayCpuMsPerRequest:F2} gateway + {c64.SandboxCpuMsPerRequest:F2} sandbox + {c64.ClientCpuMsPerRequest:F2} clients) against {cr.SealMedianMs1KiB:F2} ms for one 1 KiB seal: on a machine of its own");
-            L($"  the benchmark would reach at most {cr.SealMedianMs1KiB / perRequest:F2} × the ceiling (gateway alone: {cr.SealMedianMs1KiB / c64.GatewayCpuMsPerRequest:F2}).");
+            L($"- The same comparison in CPU time, which other load does not move: one (c) call at 64 clients costs {perRequest:F2} ms of CPU over the three");
+            L($"  processes ({c64.GatewayCpuMsPerRequest:F2} gateway + {c64.SandboxCpuMsPerRequest:F2} sandbox + {c64.ClientCpuMsPerRequest:F2} clients) against {cr.SealMedianMs1KiB:F2} ms for one 1 KiB seal on one thread. With the");
+            L($"  machine to itself the benchmark could reach at most {cr.Threads * 1000 / perRequest:N0} calls/s = {cr.SealMedianMs1KiB / perRequest:F2} × the ideal ceiling ({cr.Threads} cores × one seal = {cr.IdealCeilingPerSecond1KiB:N0}/s);");
+            L($"  the gateway's own CPU alone would allow {cr.SealMedianMs1KiB / c64.GatewayCpuMsPerRequest:F2} ×. (The measured ceiling is {cr.CeilingPerSecond1KiB / cr.IdealCeilingPerSecond1KiB:F2} × the ideal: two threads sealing at once get less than twice one.)");
             if (b64 is not null) L($"- (c)/(b) at 64 clients: {c64.RequestsPerSecond:F0} / {b64.RequestsPerSecond:F0} = **{c64.RequestsPerSecond / b64.RequestsPerSecond:F3}**.");
         }
         if (a1 is not null && c1 is not null)
