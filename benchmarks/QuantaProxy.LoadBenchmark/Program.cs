@@ -2,9 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using QuantaProxy.LoadBenchmark;
+using QuantaProxy.LoadBenchmark.SeparateProcess;
 
 // Usage:
 //   dotnet run -c Release --project benchmarks/QuantaProxy.LoadBenchmark -- audit [--postgres CONNSTR] [--seconds 10] [--out benchmarks/results]
+//   ... -- load [--seconds 10] [--warmup-seconds 1] [--soak-seconds 300] [--clients 1,8,64] [--kms-url URL] [--seed-users 250] [--repo-root DIR]
+//        [--global-warmup-seconds 2] [--work-dir DIR (parent of the throwaway data folder)] [--keep-work]
+//      (separate processes; needs the Release builds of src/QuantaProxy.Cli and src/QuantaProxy.Gateway: see benchmarks/README.md)
+//   ... -- render-load [--out DIR]   (load.md again from load.json, measuring nothing)
 var command = args.Length > 0 ? args[0] : "help";
 string Option(string name, string fallback)
 {
@@ -70,7 +75,53 @@ switch (command)
         Console.WriteLine(md);
         return 0;
     }
+    case "load":
+    {
+        var kmsUrl = Option("--kms-url", Environment.GetEnvironmentVariable("QP_TEST_KMS_URL") ?? "");
+        var settings = new LoadSettings(
+            RepoRoot: Path.GetFullPath(Option("--repo-root", LoadSettings.FindRepoRoot(Directory.GetCurrentDirectory()))),
+            OutDir: outDir,
+            Clients: Option("--clients", "1,8,64").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(),
+            Cell: TimeSpan.FromSeconds(seconds),
+            Warmup: TimeSpan.FromSeconds(double.Parse(Option("--warmup-seconds", "1"), CultureInfo.InvariantCulture)),
+            Soak: TimeSpan.FromSeconds(double.Parse(Option("--soak-seconds", "300"), CultureInfo.InvariantCulture)),
+            KmsUrl: kmsUrl.Length > 0 ? new Uri(kmsUrl) : null,
+            SeedUsers: int.Parse(Option("--seed-users", "250"), CultureInfo.InvariantCulture),
+            Command: Option("--command", "dotnet QuantaProxy.LoadBenchmark.dll load " + string.Join(' ', args.Skip(1))))
+        {
+            GlobalWarmup = TimeSpan.FromSeconds(double.Parse(Option("--global-warmup-seconds", "2"), CultureInfo.InvariantCulture)),
+            WorkParent = Option("--work-dir", "") is { Length: > 0 } work ? work : null,
+            KeepWork = args.Contains("--keep-work"),
+            BuildSeconds = Option("--build-seconds", "") is { Length: > 0 } build ? double.Parse(build, CultureInfo.InvariantCulture) : null,
+        };
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        var report = await SeparateProcessBenchmark.RunAsync(settings, line => Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {line}"), cancel.Token);
+        Directory.CreateDirectory(outDir);
+        var mdPath = Path.Combine(outDir, "load.md");
+        var previous = File.Exists(mdPath) ? await File.ReadAllTextAsync(mdPath) : null;
+        await File.WriteAllTextAsync(mdPath, LoadMarkdown.Render(report, previous));
+        await File.WriteAllTextAsync(Path.Combine(outDir, "load.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+        foreach (var t in report.Targets)
+            Console.WriteLine($"target {t.Target}: {(t.Holds is null ? "not measured" : t.Holds.Value ? "holds" : "DOES NOT HOLD")} — {t.Measured}");
+        Console.WriteLine($"wrote {mdPath} and load.json");
+        return 0;
+    }
+    case "render-load":
+    {
+        // Re-renders load.md from load.json (e.g. after a wording change), keeping the hand-written analysis; measures nothing.
+        var jsonPath = Path.Combine(outDir, "load.json");
+        var saved = JsonSerializer.Deserialize<LoadReport>(await File.ReadAllTextAsync(jsonPath))!;
+        var mdPath = Path.Combine(outDir, "load.md");
+        await File.WriteAllTextAsync(mdPath, LoadMarkdown.Render(saved, File.Exists(mdPath) ? await File.ReadAllTextAsync(mdPath) : null));
+        Console.WriteLine($"rendered {mdPath} from {jsonPath}");
+        return 0;
+    }
     default:
-        Console.WriteLine("commands: audit, transparency, proxy");
+        Console.WriteLine("commands: audit, transparency, proxy, load, render-load");
         return 2;
 }

@@ -153,26 +153,12 @@ public static class ProxyLoadBenchmark
     /// <summary>Envelopes of 1 KiB sealed per second with one thread per core, nothing else running.</summary>
     public static double MeasureCryptoCeiling(TimeSpan duration)
     {
-        var seed = MlKem768.GenerateSeed();
-        var signing = MlDsa65PrivateKey.FromSeed(MlDsa65.GenerateSeed());
-        using var sealer = new EnvelopeSealer("ten_01JBENCHBENCHBENCHBENCHBEN", "ekk_01JBENCHBENCHBENCHBENCHBEN", MlKem768PrivateKey.FromSeed(seed).PublicKey,
-            "sgk_01JBENCHBENCHBENCHBENCHBEN", signing, RandomNumberGenerator.GetBytes(64));
-        var plaintext = RandomNumberGenerator.GetBytes(1024);
-        long sealedCount = 0;
-        var deadline = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        var watch = Stopwatch.StartNew();
-        Parallel.For(0, Environment.ProcessorCount, _ =>
-        {
-            while (Stopwatch.GetTimestamp() < deadline)
-            {
-                sealer.Seal(plaintext, true, "aud_01JBENCHBENCHBENCHBENCHBEN", "req_01JBENCHBENCHBENCHBENCHBEN", DateTimeOffset.UtcNow).ToUtf8Json();
-                Interlocked.Increment(ref sealedCount);
-            }
-        });
-        return sealedCount / watch.Elapsed.TotalSeconds;
+        using var baseline = new SeparateProcess.CryptoBaseline();
+        return baseline.CeilingPerSecond(1024, duration);
     }
 
-    private static async Task<(string ApiKey, string IntegrationId, TenantKeyBundle Bundle)> ProvisionAsync(HttpClient http, Uri gateway, string dataDir, Uri okta, string oktaToken)
+    /// <summary>Tenant, API key, envelope key, sealed <c>api_key</c> credential and a <c>list_users</c> integration, over HTTP.</summary>
+    internal static async Task<(string ApiKey, string IntegrationId, TenantKeyBundle Bundle)> ProvisionAsync(HttpClient http, Uri gateway, string dataDir, Uri okta, string oktaToken)
     {
         var admin = (await File.ReadAllTextAsync(Path.Combine(dataDir, "admin-key"))).Trim();
         async Task<JsonNode> Send(HttpMethod method, string path, string key, object body)

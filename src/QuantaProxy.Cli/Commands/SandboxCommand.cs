@@ -1,5 +1,9 @@
 using System.CommandLine;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using QuantaProxy.OktaSandbox;
 
 namespace QuantaProxy.Cli.Commands;
@@ -24,11 +28,13 @@ public static class SandboxCommand
                           + "with private_key_jwt and DPoP; requires --client-id",
         };
         var clientId = new Option<string>("--client-id") { Description = "The client_id of that service app; requires --service-app-jwks" };
+        var rateLimit = new Option<int>("--rate-limit-per-minute") { Description = "Requests per minute per endpoint family, as Okta's buckets", DefaultValueFactory = _ => new SandboxOptions().RateLimitPerMinute };
+        var statsUrls = new Option<string?>("--stats-urls") { Description = "Also serve GET /__sandbox/stats (what the org saw, as JSON) on this loopback URL, for benchmarks" };
         var command = new Command("sandbox",
             "Run a local Okta org (Management API subset, SSWS, org authorization server with private_key_jwt and DPoP, rate limits, paging, errors). "
             + "Example: quantaproxy sandbox --urls http://127.0.0.1:9090 --api-token dev-token --service-app-jwks app-public.jwks.json --client-id 0oaservice123")
         {
-            urls, token, users, jwks, clientId,
+            urls, token, users, jwks, clientId, rateLimit, statsUrls,
         };
         command.Validators.Add(result =>
         {
@@ -38,7 +44,7 @@ public static class SandboxCommand
         });
         command.SetAction(async (parse, ct) =>
         {
-            var options = new SandboxOptions { SeedUsers = parse.GetValue(users) };
+            var options = new SandboxOptions { SeedUsers = parse.GetValue(users), RateLimitPerMinute = parse.GetValue(rateLimit) };
             options.ApiTokens.AddRange(parse.GetRequiredValue(token));
             if (parse.GetValue(jwks) is { } file)
             {
@@ -54,6 +60,7 @@ public static class SandboxCommand
                 }
             }
             await using var server = await OktaSandboxServer.StartAsync(options, parse.GetRequiredValue(urls), ct);
+            await using var stats = parse.GetValue(statsUrls) is { } statsUrl ? await StartStatsAsync(server.Stats, statsUrl, ct) : null;
             var app = options.ServiceApps.Count == 0 ? "" : $", service app {options.ServiceApps[0].ClientId} (private_key_jwt, DPoP)";
             Console.WriteLine($"Okta sandbox listening on {server.BaseAddress} with {options.SeedUsers} users{app}; Ctrl+C to stop");
             try
@@ -71,4 +78,26 @@ public static class SandboxCommand
     /// <summary>The exception's message without the "(Parameter 'x')" suffix, which means nothing to someone at a prompt.</summary>
     private static string Reason(Exception e) =>
         e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+
+    /// <summary>
+    /// A second, separate listener: the sandbox itself answers every unknown path like Okta does, and a separate process
+    /// (the load benchmark) needs the org's counts, e.g. token requests, to know what reached "Okta".
+    /// </summary>
+    private static async Task<WebApplication> StartStatsAsync(SandboxStats stats, string url, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapGet("/__sandbox/stats", () => Results.Json(new
+        {
+            requests = stats.Requests,
+            token_requests = stats.TokenRequests,
+            tokens_issued = stats.TokensIssued,
+            created_users = stats.CreatedUsers,
+            by_operation = stats.ByOperation.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        }));
+        await app.StartAsync(ct);
+        return app;
+    }
 }

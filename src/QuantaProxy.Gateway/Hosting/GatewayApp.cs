@@ -5,6 +5,7 @@ using OpenTelemetry.Trace;
 using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
+using QuantaProxy.Gateway.Benchmarking;
 using QuantaProxy.Gateway.Envelopes;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Integrations;
@@ -28,6 +29,8 @@ public static class GatewayApp
         builder.WebHost.UseKestrelHttpsConfiguration();
         configure?.Invoke(builder);
         ConfigureServices(builder);
+        // Off unless its configuration section is present; refused outside Development (see BenchmarkPassthrough).
+        builder.AddBenchmarkPassthrough();
         var app = builder.Build();
         ConfigurePipeline(app);
 
@@ -134,6 +137,7 @@ public static class GatewayApp
         app.MapAuditEndpoints();
         app.MapIntegrationEndpoints();
         app.MapProxyEndpoints();
+        app.MapBenchmarkPassthrough();
     }
 
     private static void CreateDataDir(string path)
