@@ -6,16 +6,47 @@ namespace QuantaProxy.Crypto.Audit;
 /// <summary>
 /// An append-only RFC 9162 §2.1 Merkle tree over leaf hashes (<c>SHA-256(0x00 || data)</c>), keeping the hash of every
 /// complete aligned subtree so a root of any size, an inclusion proof or a consistency proof costs O(log n) hashes
-/// instead of O(n). Not thread-safe for appends; reads may run concurrently with each other.
+/// instead of O(n). Not thread-safe for appends; reads may run concurrently with each other unless leaves are retained
+/// only in part (see <see cref="MerkleTree(int)"/>).
 /// </summary>
 public sealed class MerkleTree
 {
     public const int HashSize = 32;
+    private const int MaxProvidedChunks = 16;
 
-    // _levels[h][i] = hash of leaves [i·2^h, (i+1)·2^h); level 0 holds the leaf hashes.
+    // _levels[h][i] = hash of leaves [i·2^h, (i+1)·2^h). Levels at or above _retainFrom hold every node; the levels below
+    // hold only the nodes of the open chunk (the leaves after the last complete 2^_retainFrom-leaf subtree).
     private readonly List<List<byte[]>> _levels = [[]];
+    private readonly int _retainFrom;
+    private readonly Dictionary<long, List<List<byte[]>>> _providedChunks = [];
+    private long _size;
+    // The first leaf whose chunk's lower-level nodes are in _levels (the open chunk; during an append, the closing one).
+    private long _lowerStart;
 
-    public long Size => _levels[0].Count;
+    /// <summary>A tree that keeps every node: 2 hashes (~130 bytes of heap) per leaf.</summary>
+    public MerkleTree() : this(0)
+    {
+    }
+
+    /// <summary>
+    /// A tree that keeps only the subtrees of 2^<paramref name="retainFrom"/> leaves and above, plus the open chunk: memory
+    /// per leaf falls by that factor. A proof or root that needs the inside of an older chunk throws
+    /// <see cref="MerkleLeavesMissingException"/>; the caller reads those leaves back from its store and hands them to
+    /// <see cref="ProvideLeaves"/>, which checks them against the subtree hash kept here, and asks again.
+    /// </summary>
+    public MerkleTree(int retainFrom)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(retainFrom);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(retainFrom, 20);
+        _retainFrom = retainFrom;
+    }
+
+    public long Size => _size;
+
+    /// <summary>Leaves per chunk below which nodes are not kept (1 when every node is kept).</summary>
+    public long ChunkSize => 1L << _retainFrom;
+
+    private long OpenChunkStart => _size >> _retainFrom << _retainFrom;
 
     public static byte[] LeafHash(ReadOnlySpan<byte> data)
     {
@@ -41,18 +72,65 @@ public sealed class MerkleTree
     public void AppendLeafHash(byte[] leafHash)
     {
         if (leafHash.Length != HashSize) throw new ArgumentException("A leaf hash is 32 bytes.", nameof(leafHash));
+        var index = _size;
+        _size++;
         _levels[0].Add(leafHash);
         // Complete every subtree this leaf closes.
-        var index = _levels[0].Count - 1;
         for (var level = 0; (index & 1) == 1; level++, index >>= 1)
         {
             if (_levels.Count == level + 1) _levels.Add([]);
-            var row = _levels[level];
-            _levels[level + 1].Add(NodeHash(row[index - 1], row[index]));
+            _levels[level + 1].Add(NodeHash(Node(level, index - 1), Node(level, index)));
+        }
+        if (_retainFrom > 0 && (_size & (ChunkSize - 1)) == 0)
+        {
+            // The chunk is closed: its level-_retainFrom hash now stands for everything below it.
+            for (var level = 0; level < _retainFrom && level < _levels.Count; level++) _levels[level].Clear();
+            _lowerStart = _size;
         }
     }
 
-    public byte[] LeafHashAt(long index) => _levels[0][checked((int)index)];
+    public byte[] LeafHashAt(long index)
+    {
+        if (index < 0 || index >= _size) throw new ArgumentOutOfRangeException(nameof(index), "The tree has no such leaf.");
+        return Node(0, index);
+    }
+
+    /// <summary>
+    /// Hands back the leaf hashes of a closed chunk this tree asked for (<see cref="MerkleLeavesMissingException"/>). They
+    /// must hash to the subtree kept for that chunk, or nothing is kept and <see cref="InvalidDataException"/> says so.
+    /// </summary>
+    public void ProvideLeaves(long firstLeaf, IReadOnlyList<byte[]> leafHashes)
+    {
+        ArgumentNullException.ThrowIfNull(leafHashes);
+        if (_retainFrom == 0 || firstLeaf < 0 || firstLeaf % ChunkSize != 0 || firstLeaf + ChunkSize > OpenChunkStart || leafHashes.Count != ChunkSize)
+            throw new ArgumentException("Leaves are provided a whole closed chunk at a time.", nameof(leafHashes));
+        var levels = new List<List<byte[]>> { new(leafHashes) };
+        foreach (var leaf in leafHashes)
+            if (leaf.Length != HashSize) throw new ArgumentException("A leaf hash is 32 bytes.", nameof(leafHashes));
+        for (var level = 0; level < _retainFrom; level++)
+        {
+            var below = levels[level];
+            var row = new List<byte[]>(below.Count / 2);
+            for (var i = 0; i < below.Count; i += 2) row.Add(NodeHash(below[i], below[i + 1]));
+            levels.Add(row);
+        }
+        var chunk = firstLeaf >> _retainFrom;
+        if (!CryptographicOperations.FixedTimeEquals(levels[_retainFrom][0], _levels[_retainFrom][checked((int)chunk)]))
+            throw new InvalidDataException($"The leaves provided for [{firstLeaf}, {firstLeaf + ChunkSize}) do not hash to the subtree this tree holds.");
+        if (_providedChunks.Count >= MaxProvidedChunks) _providedChunks.Clear();
+        _providedChunks[chunk] = levels;
+    }
+
+    /// <summary>The hash of node <paramref name="index"/> at <paramref name="level"/> (leaves [index·2^level, (index+1)·2^level)).</summary>
+    private byte[] Node(int level, long index)
+    {
+        if (level >= _retainFrom) return _levels[level][checked((int)index)];
+        var firstLeaf = index << level;
+        if (firstLeaf >= _lowerStart) return _levels[level][checked((int)(index - (_lowerStart >> level)))];
+        var chunk = firstLeaf >> _retainFrom;
+        if (!_providedChunks.TryGetValue(chunk, out var levels)) throw new MerkleLeavesMissingException(chunk << _retainFrom, ChunkSize);
+        return levels[level][checked((int)(index - (chunk << (_retainFrom - level))))];
+    }
 
     /// <summary>MTH of the first <paramref name="size"/> leaves.</summary>
     public byte[] RootHash(long size)
@@ -123,8 +201,7 @@ public sealed class MerkleTree
     {
         if (BitOperations.IsPow2(count) && start % count == 0)
         {
-            var level = BitOperations.Log2((ulong)count);
-            return _levels[level][checked((int)(start / count))];
+            return Node(BitOperations.Log2((ulong)count), start / count);
         }
         var k = LargestPowerOfTwoBelow(count);
         return NodeHash(Subtree(start, k), Subtree(start + k, count - k));

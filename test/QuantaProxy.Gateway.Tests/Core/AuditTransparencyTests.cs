@@ -61,6 +61,45 @@ public sealed class AuditTransparencyTests(StoreKind store)
     }
 
     [Test]
+    public async Task Proofs_deep_inside_a_long_chain_verify_though_the_gateway_keeps_only_large_subtrees()
+    {
+        var tenant = await TenantSession.CreateAsync(_host, "long-chain");
+        using var bundle = TenantKeyBundle.Parse(Encoding.UTF8.GetBytes(await tenant.BundleJsonAsync(_host)));
+        var verifier = new AuditProofVerifier(bundle);
+        // Every audit read is itself an event: 700 of them, 16 at a time, close two 256-event chunks and leave one open.
+        for (var i = 0; i < 700; i += 16)
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => _host.OkAsync(HttpMethod.Get, "/api/v2/audit/events?limit=1", tenant.ApiKey)));
+        var early = await _host.OkAsync(HttpMethod.Get, "/api/v2/audit/checkpoint", tenant.ApiKey);
+        var earlyText = early["checkpoint"]!.GetValue<string>();
+        var earlySize = verifier.VerifyCheckpoint(earlyText).TreeSize;
+        Assert.That(earlySize, Is.GreaterThan(512));
+        await SealAsync(tenant, 3);
+        var late = await _host.OkAsync(HttpMethod.Get, "/api/v2/audit/checkpoint", tenant.ApiKey);
+        var lateText = late["checkpoint"]!.GetValue<string>();
+        var lateSize = verifier.VerifyCheckpoint(lateText).TreeSize;
+
+        var events = (await _host.OkAsync(HttpMethod.Get, "/api/v2/audit/events?limit=400", tenant.ApiKey))["events"]!.AsArray();
+        foreach (var target in new[] { events[9]!, events[300]!, events[399]! })
+        {
+            var proof = await _host.OkAsync(HttpMethod.Get, $"/api/v2/audit/events/{target["event_id"]}/proof?tree_size={earlySize}", tenant.ApiKey);
+            var inclusion = new InclusionProof(proof["event_id"]!.GetValue<string>(), proof["seq"]!.GetValue<long>(), proof["leaf_index"]!.GetValue<long>(),
+                proof["tree_size"]!.GetValue<long>(), proof["leaf_hash"]!.GetValue<string>(), proof["root_hash"]!.GetValue<string>(),
+                proof["proof"]!.AsArray().Select(p => p!.GetValue<string>()).ToList());
+            verifier.VerifyInclusion(inclusion, earlyText, Convert.FromHexString(target["hash"]!.GetValue<string>()));
+        }
+        foreach (var from in new[] { 5L, 300L, earlySize })
+        {
+            var consistency = await _host.OkAsync(HttpMethod.Get, $"/api/v2/audit/consistency?from={from}&to={lateSize}", tenant.ApiKey);
+            Assert.That(consistency["proof"]!.AsArray(), from == earlySize ? Is.Not.Empty : Is.Not.Null);
+            if (from != earlySize) continue;
+            verifier.VerifyConsistency(earlyText, lateText, new ConsistencyProof(consistency["from"]!.GetValue<long>(), consistency["to"]!.GetValue<long>(),
+                consistency["from_root"]!.GetValue<string>(), consistency["to_root"]!.GetValue<string>(), consistency["proof"]!.AsArray().Select(p => p!.GetValue<string>()).ToList()));
+        }
+        var verify = await _host.OkAsync(HttpMethod.Get, "/api/v2/audit/verify", tenant.ApiKey);
+        Assert.That(verify["valid"]!.GetValue<bool>(), Is.True, verify.ToJsonString());
+    }
+
+    [Test]
     public async Task A_rewrite_with_every_hash_recomputed_passes_the_chain_but_not_the_checkpoint()
     {
         var tenant = await TenantSession.CreateAsync(_host, "rewrite");
