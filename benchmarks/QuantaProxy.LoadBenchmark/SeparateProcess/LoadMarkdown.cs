@@ -97,7 +97,7 @@ internal static class LoadMarkdown
         L($"");
         L($"| window | proxied calls | KMS unwraps | KMS HTTP requests | KMS per 1,000 | token requests (org / gateway) | tokens per 1,000 |");
         L($"|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var k in new[] { r.SinceStart, r.DuringLoad })
+        foreach (var k in new[] { r.SinceStart, r.DuringLoad, r.ServiceAppCell }.OfType<RequestCounts>())
             L($"| {k.Window} | {k.ProxiedCalls:N0} | {k.KmsUnwraps} | {k.KmsHttpRequests} | {k.KmsRequestsPer1000:F3} | {k.SandboxTokenRequests} / {k.GatewayTokenRequests} | {k.TokenRequestsPer1000:F3} |");
         L($"");
         if (r.Soak is { } s)

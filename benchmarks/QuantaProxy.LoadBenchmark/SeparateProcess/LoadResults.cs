@@ -87,7 +87,7 @@ internal sealed record CryptoResult(
 internal sealed record LoadReport(
     DateTimeOffset StartedAt, double TotalSeconds, double? BuildSeconds, string Command, MachineInfo Machine, LoadSettingsSummary Settings,
     double GatewayStartSeconds, double WarmupSeconds, double GatewayIdleRssMb, CryptoResult Crypto, IReadOnlyList<CellResult> Cells, SoakResult? Soak,
-    RequestCounts SinceStart, RequestCounts DuringLoad, IReadOnlyList<TargetCheck> Targets);
+    RequestCounts SinceStart, RequestCounts DuringLoad, IReadOnlyList<TargetCheck> Targets, RequestCounts? ServiceAppCell = null);
 
 /// <summary>The settings a reader needs to interpret the numbers.</summary>
 internal sealed record LoadSettingsSummary(

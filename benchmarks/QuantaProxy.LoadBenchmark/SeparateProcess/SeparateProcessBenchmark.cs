@@ -44,11 +44,13 @@ internal static class SeparateProcessBenchmark
         var gatewayUri = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         var gatewaySettings = GatewaySettings(dataDir, sandboxUri, kms);
         ChildProcess? sandbox = null, gateway = null;
+        using var serviceApp = new ServiceApp();
         try
         {
             sandbox = ChildProcess.StartDotnet("sandbox", settings.CliDll,
                 ["sandbox", "--urls", sandboxUri.ToString().TrimEnd('/'), "--api-token", oktaToken, "--seed-users", settings.SeedUsers.ToString(CultureInfo.InvariantCulture),
-                 "--rate-limit-per-minute", "1000000000", "--stats-urls", $"http://127.0.0.1:{statsUri.Port}"],
+                 "--rate-limit-per-minute", "1000000000", "--stats-urls", $"http://127.0.0.1:{statsUri.Port}",
+                 "--service-app-jwks", serviceApp.WriteJwks(work), "--client-id", ServiceApp.ClientId],
                 new Dictionary<string, string>(), Path.Combine(work, "sandbox.log"));
             await sandbox.WaitUntilReadyAsync(http, statsUri, TimeSpan.FromSeconds(60));
             say($"sandbox pid {sandbox.Id} at {sandboxUri}");
@@ -60,7 +62,8 @@ internal static class SeparateProcessBenchmark
             say($"gateway pid {gateway.Id} at {gatewayUri}, ready in {gatewayStartSeconds:F1} s");
 
             var (apiKey, integrationId, bundle) = await ProxyLoadBenchmark.ProvisionAsync(http, gatewayUri, dataDir, sandboxUri, oktaToken);
-            var targets = new LoadTargets(http, sandboxUri, gatewayUri, oktaToken, apiKey, integrationId);
+            var serviceAppIntegration = await serviceApp.ProvisionAsync(http, gatewayUri, apiKey, sandboxUri);
+            var targets = new LoadTargets(http, sandboxUri, gatewayUri, oktaToken, apiKey, integrationId, serviceAppIntegration);
             int answerBytes;
             using (bundle)
             {
@@ -82,15 +85,24 @@ internal static class SeparateProcessBenchmark
                 var kmsHostPort = kms?.HostPort;
                 var beforeLoad = await ServerCounters.ReadAsync(http, gatewayUri, statsUri, kmsHostPort, ct);
                 var cells = new List<CellResult>();
+                RequestCounts? serviceAppCounts = null;
                 foreach (var clients in settings.Clients)
                 {
-                    foreach (var target in new[] { targets.SandboxDirect, targets.Passthrough, targets.FullProxy })
+                    // (c′), the service-app integration, runs at the largest client count only: it is there to show what
+                    // DPoP proofs cost per call and that the token cache keeps Okta's token endpoint out of the steady state.
+                    var cellTargets = clients == settings.Clients.Max()
+                        ? new[] { targets.SandboxDirect, targets.Passthrough, targets.FullProxy, targets.ServiceAppProxy }
+                        : new[] { targets.SandboxDirect, targets.Passthrough, targets.FullProxy };
+                    foreach (var target in cellTargets)
                     {
+                        var countersBefore = target.Key == "c2" ? await ServerCounters.ReadAsync(http, gatewayUri, statsUri, kms?.HostPort, ct) : null;
                         await ClosedLoop.RunAsync(clients, settings.Warmup, target.Call, ct);
                         using var meter = WindowMeter.Start(gateway.Id, sandbox.Id, TimeSpan.FromMilliseconds(200));
                         var loop = await ClosedLoop.RunAsync(clients, settings.Cell, target.Call, ct);
                         var cell = CellResult.From(target, clients, loop, await meter.StopAsync());
                         cells.Add(cell);
+                        if (countersBefore is not null)
+                            serviceAppCounts = RequestCounts.From("the service-app cell (c′), its 1 s warm-up included", await ServerCounters.ReadAsync(http, gatewayUri, statsUri, kms?.HostPort, ct) - countersBefore);
                         say(string.Create(CultureInfo.InvariantCulture,
                             $"{cell.Label,-36} N={clients,-3} {cell.RequestsPerSecond,8:F0}/s p50 {cell.P50Ms,7:F2} p99 {cell.P99Ms,7:F2} ms errors {cell.Errors} gw {cell.GatewayCpuMsPerRequest:F3} ms CPU/req, RSS {cell.GatewaySteadyRssMb:F0}/{cell.GatewayPeakRssMb:F0} MB, other load {cell.OtherCpuShare:P0}"));
                     }
@@ -121,7 +133,7 @@ internal static class SeparateProcessBenchmark
                     kms is null ? "Local key wrapper" : $"AwsKms against {kms.Url} (KMS-compatible server)", "SQLite (WAL, synchronous=FULL) in the throwaway data folder",
                     gatewaySettings.Where(p => !p.Key.StartsWith("AWS_", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
                 var report = new LoadReport(started, clock.Elapsed.TotalSeconds, settings.BuildSeconds, settings.Command, machine, summary, gatewayStartSeconds, warmup, idleRss, crypto, cells, soak,
-                    sinceStart, duringLoad, []);
+                    sinceStart, duringLoad, [], serviceAppCounts);
                 return report with { Targets = TargetChecks.Evaluate(report) };
             }
         }
@@ -165,7 +177,7 @@ internal static class SeparateProcessBenchmark
         for (var round = 1; ; round++)
         {
             var before = JitTicks(gatewayPid);
-            foreach (var target in new[] { targets.SandboxDirect, targets.Passthrough, targets.FullProxy })
+            foreach (var target in new[] { targets.SandboxDirect, targets.Passthrough, targets.FullProxy, targets.ServiceAppProxy })
                 await ClosedLoop.RunAsync(8, perTarget, target.Call, ct);
             var jitMs = (JitTicks(gatewayPid) - before) * 1000.0 / ProcFs.ClockTicksPerSecond;
             say($"warm-up round {round}: gateway JIT thread {jitMs:F0} ms of CPU");

@@ -50,9 +50,13 @@ internal static class TargetChecks
         checks.Add(new TargetCheck("KMS", F($"KMS requests per 1,000 proxied calls ≤ {PerThousandLimit}"),
             F($"{r.SinceStart.KmsRequests} for {r.SinceStart.ProxiedCalls:N0} calls = {r.SinceStart.KmsRequestsPer1000:F3} (since start; during load {r.DuringLoad.KmsRequestsPer1000:F3})"),
             r.SinceStart.KmsRequestsPer1000 <= PerThousandLimit));
+        // Tokens are only requested for service-app (private_key_jwt) integrations: the (c′) cell is where the cache is tested.
+        var tokens = r.ServiceAppCell ?? r.SinceStart;
         checks.Add(new TargetCheck("Okta tokens", F($"Okta token requests per 1,000 proxied calls ≤ {PerThousandLimit}"),
-            F($"{Math.Max(r.SinceStart.SandboxTokenRequests, r.SinceStart.GatewayTokenRequests)} for {r.SinceStart.ProxiedCalls:N0} calls = {r.SinceStart.TokenRequestsPer1000:F3} (api_key credential: SSWS needs no token)"),
-            r.SinceStart.TokenRequestsPer1000 <= PerThousandLimit));
+            F($"{Math.Max(tokens.SandboxTokenRequests, tokens.GatewayTokenRequests)} for {tokens.ProxiedCalls:N0} calls = {tokens.TokenRequestsPer1000:F3}")
+            + (r.ServiceAppCell is null ? " (api_key credential only: SSWS needs no token)"
+                : F($" in the service-app cell (c′, private_key_jwt + DPoP); {Math.Max(r.SinceStart.SandboxTokenRequests, r.SinceStart.GatewayTokenRequests)} since the gateway started (the first token, with its use_dpop_nonce round)")),
+            tokens.TokenRequestsPer1000 <= PerThousandLimit));
         return checks;
     }
 }
