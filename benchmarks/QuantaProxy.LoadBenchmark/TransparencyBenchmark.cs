@@ -15,7 +15,8 @@ namespace QuantaProxy.LoadBenchmark;
 public static class TransparencyBenchmark
 {
     public sealed record Result(int Events, double ChainHashPerSecond, double VerifyEventsPerSecond, double TreeBuildSeconds, double InclusionProofMicros,
-        double InclusionVerifyMicros, double ConsistencyProofMicros, double CheckpointSignMillis, double ExportWriteSeconds, double OfflineVerifySeconds, bool OfflineValid);
+        double InclusionVerifyMicros, double ConsistencyProofMicros, double CheckpointSignMillis, double ExportWriteSeconds, double OfflineVerifySeconds, bool OfflineValid,
+        double FullTreeBytesPerEvent, double GatewayTreeBytesPerEvent, double GatewayInclusionProofMicros);
 
     public static Result Run(int events)
     {
@@ -39,11 +40,17 @@ public static class TransparencyBenchmark
         var verifyRate = events / watch.Elapsed.TotalSeconds;
         if (!verification.Valid) throw new InvalidOperationException("benchmark chain did not verify");
 
+        var leaves = rows.Select(r => MerkleTree.LeafHash(r.Hash)).ToArray();
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         watch.Restart();
         var tree = new MerkleTree();
-        foreach (var row in rows) tree.AppendLeafHash(MerkleTree.LeafHash(row.Hash));
+        // Each leaf is a fresh copy, as when the gateway reads it from the store: the heap growth is what the tree holds.
+        foreach (var leaf in leaves) tree.AppendLeafHash((byte[])leaf.Clone());
         var root = tree.RootHash(events);
         var treeSeconds = watch.Elapsed.TotalSeconds;
+        var fullTreeBytes = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (double)events;
+        GC.KeepAlive(tree);
+        var (gatewayTreeBytes, gatewayProofMicros) = GatewayTree(leaves, root);
 
         var random = new Random(7);
         const int proofs = 2000;
@@ -88,11 +95,48 @@ public static class TransparencyBenchmark
             watch.Restart();
             var offline = new OfflineAuditVerifier(bundle).Verify(dir, [text]);
             var offlineSeconds = watch.Elapsed.TotalSeconds;
-            return new Result(events, hashRate, verifyRate, treeSeconds, proofMicros, verifyMicros, consistencyMicros, signMillis, exportSeconds, offlineSeconds, offline.Valid);
+            return new Result(events, hashRate, verifyRate, treeSeconds, proofMicros, verifyMicros, consistencyMicros, signMillis, exportSeconds, offlineSeconds, offline.Valid,
+                fullTreeBytes, gatewayTreeBytes, gatewayProofMicros);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The gateway's tree (only subtrees of 256 events and above kept): heap per event, and an inclusion proof for a random
+    /// old event including rebuilding its 256-leaf chunk from the leaves handed back (the store read itself not included).
+    /// </summary>
+    private static (double BytesPerEvent, double ProofMicros) GatewayTree(byte[][] leaves, byte[] root)
+    {
+        var events = leaves.Length;
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        var tree = new MerkleTree(8);
+        foreach (var leaf in leaves) tree.AppendLeafHash((byte[])leaf.Clone());
+        var bytesPerEvent = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (double)events;
+        var random = new Random(11);
+        const int proofs = 500;
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < proofs; i++)
+        {
+            var index = random.NextInt64(events - 256);
+            List<byte[]> proof;
+            while (true)
+            {
+                try
+                {
+                    proof = tree.InclusionProof(index, events);
+                    break;
+                }
+                catch (MerkleLeavesMissingException missing)
+                {
+                    tree.ProvideLeaves(missing.FirstLeaf, new ArraySegment<byte[]>(leaves, (int)missing.FirstLeaf, (int)missing.Count));
+                }
+            }
+            if (!MerkleTree.VerifyInclusion(leaves[index], index, events, proof, root)) throw new InvalidOperationException("gateway-tree proof failed");
+        }
+        GC.KeepAlive(tree);
+        return (bytesPerEvent, watch.Elapsed.TotalMicroseconds / proofs);
     }
 }

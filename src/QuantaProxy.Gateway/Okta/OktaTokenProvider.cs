@@ -120,6 +120,7 @@ public sealed class OktaTokenProvider(OktaHttpClients clients, TimeProvider time
                 var error = response.IsSuccessStatusCode ? null : OAuthError(body);
                 if (error == "use_dpop_nonce" && round == 0 && response.Headers.TryGetValues("DPoP-Nonce", out var nonces) && nonces.FirstOrDefault() is { Length: > 0 and <= 512 } fresh)
                 {
+                    GatewayTelemetry.OktaTokenRequests.Add(1, new KeyValuePair<string, object?>("outcome", "use_dpop_nonce"));
                     nonce = fresh;
                     continue;
                 }
