@@ -1,7 +1,6 @@
-using System.Buffers.Text;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
+using QuantaProxy.OktaSandbox;
 using System.Text.Json.Nodes;
 
 namespace QuantaProxy.LoadBenchmark.SeparateProcess;
@@ -13,14 +12,13 @@ namespace QuantaProxy.LoadBenchmark.SeparateProcess;
 internal sealed class ServiceApp : IDisposable
 {
     public const string ClientId = "0oaloadbenchmark";
-    private const string KeyId = "load-1";
-    private readonly RSA _key = RSA.Create(2048);
+    private readonly ServiceAppKeyPair _key = new("load-1");
 
     /// <summary>Writes the public JWKS the sandbox's <c>--service-app-jwks</c> reads.</summary>
     public string WriteJwks(string folder)
     {
         var path = Path.Combine(folder, "service-app.jwks.json");
-        File.WriteAllText(path, new JsonObject { ["keys"] = new JsonArray(Jwk(includePrivate: false)) }.ToJsonString());
+        File.WriteAllText(path, _key.PublicJwksJson());
         return path;
     }
 
@@ -40,7 +38,7 @@ internal sealed class ServiceApp : IDisposable
         var credential = await Post("/api/v2/vault/seal", new
         {
             credential_type = "private_key_jwt", name = "okta-service-app",
-            secret = new JsonObject { ["client_id"] = ClientId, ["kid"] = KeyId, ["private_key_jwk"] = Jwk(includePrivate: true) },
+            secret = _key.CredentialSecret(ClientId),
         });
         var integration = await Post("/api/v2/integrations", new
         {
@@ -48,20 +46,6 @@ internal sealed class ServiceApp : IDisposable
             credential_id = credential["credential_id"]!.GetValue<string>(), scopes = new[] { "okta.users.read" }, allowed_operations = new[] { "list_users" },
         });
         return integration["integration_id"]!.GetValue<string>();
-    }
-
-    private JsonObject Jwk(bool includePrivate)
-    {
-        var p = _key.ExportParameters(includePrivate);
-        var jwk = new JsonObject { ["kty"] = "RSA", ["kid"] = KeyId, ["alg"] = "RS256", ["use"] = "sig", ["n"] = Base64Url.EncodeToString(p.Modulus), ["e"] = Base64Url.EncodeToString(p.Exponent) };
-        if (!includePrivate) return jwk;
-        jwk["d"] = Base64Url.EncodeToString(p.D);
-        jwk["p"] = Base64Url.EncodeToString(p.P);
-        jwk["q"] = Base64Url.EncodeToString(p.Q);
-        jwk["dp"] = Base64Url.EncodeToString(p.DP);
-        jwk["dq"] = Base64Url.EncodeToString(p.DQ);
-        jwk["qi"] = Base64Url.EncodeToString(p.InverseQ);
-        return jwk;
     }
 
     public void Dispose() => _key.Dispose();

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -44,9 +43,9 @@ public static class Quickstart
             var oktaToken = "00" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
             // A service app's key pair, as Okta's admin console generates it: the public JWK is registered with the org,
             // the private JWK is sealed in the gateway and never seen again by anyone.
-            using var serviceAppKey = RSA.Create(2048);
+            using var serviceAppKey = new ServiceAppKeyPair("quickstart-key-1");
             var sandboxOptions = new SandboxOptions { ApiTokens = { oktaToken } };
-            sandboxOptions.ServiceApps.Add(new SandboxServiceApp { ClientId = ServiceAppClientId, Keys = { ServiceAppJwk(serviceAppKey, includePrivate: false).ToJsonWebKey() } });
+            sandboxOptions.ServiceApps.Add(new SandboxServiceApp { ClientId = ServiceAppClientId, Keys = { serviceAppKey.PublicJsonWebKey } });
             okta = await OktaSandboxServer.StartAsync(sandboxOptions, "http://127.0.0.1:0", ct);
             Say($"Started an Okta sandbox org at {okta.BaseAddress} (250 users, 30 groups, 12 apps, system log; service app {ServiceAppClientId})");
             Say($"Starting a gateway on embedded defaults (SQLite + local key wrapper) in {dataDir}");
@@ -205,7 +204,7 @@ public static class Quickstart
             var serviceCredential = await SendAsync(http, HttpMethod.Post, "/api/v2/vault/seal", apiKey, new
             {
                 credential_type = "private_key_jwt", name = "okta-service-app",
-                secret = new JsonObject { ["client_id"] = ServiceAppClientId, ["kid"] = ServiceAppKeyId, ["private_key_jwk"] = ServiceAppJwk(serviceAppKey, includePrivate: true) },
+                secret = serviceAppKey.CredentialSecret(ServiceAppClientId),
             }, ct);
             var serviceIntegration = (await SendAsync(http, HttpMethod.Post, "/api/v2/integrations", apiKey, new
             {
@@ -292,25 +291,5 @@ public static class Quickstart
     }
 
     private const string ServiceAppClientId = "0oaquickstartsvc";
-    private const string ServiceAppKeyId = "quickstart-key-1";
-
-    private static JsonObject ServiceAppJwk(RSA key, bool includePrivate)
-    {
-        var p = key.ExportParameters(includePrivate);
-        var jwk = new JsonObject { ["kty"] = "RSA", ["kid"] = ServiceAppKeyId, ["alg"] = "RS256", ["use"] = "sig", ["n"] = Base64Url.EncodeToString(p.Modulus), ["e"] = Base64Url.EncodeToString(p.Exponent) };
-        if (includePrivate)
-        {
-            jwk["d"] = Base64Url.EncodeToString(p.D);
-            jwk["p"] = Base64Url.EncodeToString(p.P);
-            jwk["q"] = Base64Url.EncodeToString(p.Q);
-            jwk["dp"] = Base64Url.EncodeToString(p.DP);
-            jwk["dq"] = Base64Url.EncodeToString(p.DQ);
-            jwk["qi"] = Base64Url.EncodeToString(p.InverseQ);
-        }
-        return jwk;
-    }
-
-    private static Microsoft.IdentityModel.Tokens.JsonWebKey ToJsonWebKey(this JsonObject jwk) => new(jwk.ToJsonString());
-
     private sealed class QuickstartFailure(string message) : Exception(message);
 }
