@@ -7,22 +7,29 @@ internal readonly record struct OktaRequestCredentials(string Authorization, str
 public sealed class OktaAuthorization(OktaTokenProvider tokens, TimeProvider time)
 {
     /// <param name="refused">The token Okta just answered 401 to, which must not be presented again.</param>
-    internal async ValueTask<OktaRequestCredentials> ForAsync(OktaCallContext context, OktaCredential credential, ValidatedOktaRequest request, OktaAccessToken? refused, CancellationToken ct)
+    internal async ValueTask<OktaRequestCredentials> ForAsync(OktaCallContext context, OktaCredentialLease lease, ValidatedOktaRequest request, OktaAccessToken? refused, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
+        if (refused is null && await tokens.TryGetCachedAsync(context, ct) is { } cached)
+            return Present(context, request, cached);
+        var credential = await lease.GetAsync(ct);
         switch (credential.CredentialType)
         {
             case OktaCredential.ApiKey:
                 return new OktaRequestCredentials(credential.SswsAuthorization(), null, null);
             case OktaCredential.PrivateKeyJwt:
-                var token = await tokens.GetAsync(context, credential, refused, ct);
-                var (authorization, proof) = token.Present(request.Method.Method, DpopProofKey.TargetUri(context.OktaBaseUri, request.PathAndQuery), time.GetUtcNow());
-                return new OktaRequestCredentials(authorization, proof, token);
+                return Present(context, request, await tokens.GetAsync(context, credential, refused, ct));
             default:
                 // Okta's org authorization server (the one that issues okta.* scopes) accepts only private_key_jwt for service apps.
                 throw new OktaCallException("okta_auth_failed",
                     "An oauth2_client (client_secret) credential cannot obtain Okta Management scopes from the org authorization server; use private_key_jwt or api_key.")
                     { MayHaveReachedOkta = false };
         }
+    }
+
+    private OktaRequestCredentials Present(OktaCallContext context, ValidatedOktaRequest request, OktaAccessToken token)
+    {
+        var (authorization, proof) = token.Present(request.Method.Method, DpopProofKey.TargetUri(context.OktaBaseUri, request.PathAndQuery), time.GetUtcNow());
+        return new OktaRequestCredentials(authorization, proof, token);
     }
 }

@@ -22,7 +22,7 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
             throw new OktaCallException("concurrency_limit", "Too many concurrent calls for this integration.") { RetryAfter = TimeSpan.FromSeconds(1) };
         try
         {
-            using var credential = await context.LoadCredential(ct);
+            using var credential = new OktaCredentialLease(context);
             var state = new OktaCallState(operation, time.GetUtcNow() + resilience.CallTimeout);
             var resilienceContext = ResilienceContextPool.Shared.Get(ct);
             resilienceContext.Properties.Set(OktaResilience.StateKey, state);
@@ -81,7 +81,7 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
         return next is null ? null : LinkHeader.QueryValue(next, "after");
     }
 
-    private async ValueTask<OktaAttempt> SendOnceAsync(OktaCallContext context, OktaCredential credential, ValidatedOktaRequest request, OktaCallState state, CancellationToken ct)
+    private async ValueTask<OktaAttempt> SendOnceAsync(OktaCallContext context, OktaCredentialLease credential, ValidatedOktaRequest request, OktaCallState state, CancellationToken ct)
     {
         state.Attempts++;
         OktaRequestCredentials credentials;

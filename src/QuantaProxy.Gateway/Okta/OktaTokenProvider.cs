@@ -38,9 +38,7 @@ public sealed class OktaTokenProvider(OktaHttpClients clients, TimeProvider time
     /// </summary>
     internal async ValueTask<OktaAccessToken> GetAsync(OktaCallContext context, OktaCredential credential, OktaAccessToken? refused, CancellationToken ct)
     {
-        // A new credential version, client or scope set must never reuse a token obtained for the old one.
-        var binding = string.Join('\n', context.OktaBaseUri.GetLeftPart(UriPartial.Authority), context.CredentialId,
-            credential.Version.ToString(CultureInfo.InvariantCulture), string.Join(' ', context.Scopes));
+        var binding = Binding(context, credential.Version);
         var slot = _slots.GetOrAdd(context.IntegrationId, static _ => new Slot());
         if (Usable(slot, binding, refused) is { } cached)
         {
@@ -67,6 +65,26 @@ public sealed class OktaTokenProvider(OktaHttpClients clients, TimeProvider time
             slot.Renewal.Release();
         }
     }
+
+    /// <summary>
+    /// The cached token of a service-app integration, when one is usable, without unsealing the credential: the
+    /// credential's row is still read on every call, so a destroyed or rotated credential stops its token at once, on
+    /// every replica. Null for integrations that never had a token (api_key ones cost nothing extra here).
+    /// </summary>
+    internal async ValueTask<OktaAccessToken?> TryGetCachedAsync(OktaCallContext context, CancellationToken ct)
+    {
+        if (!_slots.TryGetValue(context.IntegrationId, out var slot) || slot.Current is null) return null;
+        var head = await context.FindCredential(ct);
+        if (head.CredentialType != OktaCredential.PrivateKeyJwt) return null;
+        var token = Usable(slot, Binding(context, head.Version), refused: null);
+        if (token is not null) GatewayTelemetry.OktaTokenCache.Add(1, new KeyValuePair<string, object?>("result", "hit"));
+        return token;
+    }
+
+    /// <summary>A new credential version, client or scope set must never reuse a token obtained for the old one.</summary>
+    private static string Binding(OktaCallContext context, int credentialVersion) =>
+        string.Join('\n', context.OktaBaseUri.GetLeftPart(UriPartial.Authority), context.CredentialId,
+            credentialVersion.ToString(CultureInfo.InvariantCulture), string.Join(' ', context.Scopes));
 
     /// <summary>Forgets an integration's token (integration deleted or changed).</summary>
     public void Forget(string integrationId) => _slots.TryRemove(integrationId, out _);

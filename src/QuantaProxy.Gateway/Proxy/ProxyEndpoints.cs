@@ -97,6 +97,11 @@ public static class ProxyEndpoints
                 integration.Id, tenantId, new Uri(integration.OktaDomain), integration.Scopes, integration.CredentialId,
                 async ct =>
                 {
+                    var head = await vault.FindActiveAsync(tenantId, integration.CredentialId, ct);
+                    return new OktaCredentialHead(head.CredentialType, head.CurrentVersion);
+                },
+                async ct =>
+                {
                     var (record, plaintext) = await vault.UnsealAsync(tenantId, integration.CredentialId, ct);
                     try
                     {

@@ -150,6 +150,31 @@ public sealed class ServiceAppEndToEndTests
     }
 
     [Test]
+    [NonParallelizable]
+    public async Task With_a_cached_token_the_private_key_is_not_unsealed_and_destroying_the_credential_stops_the_token()
+    {
+        var integration = await FullIntegrationAsync();
+        await OkAsync(integration, "list_users", new { limit = 1 });
+        var unseals = 0;
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "QuantaProxy",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { if (a.OperationName == "vault.unseal" && (string?)a.GetTagItem("qp.credential_id") is { } id && id.StartsWith("vlt_", StringComparison.Ordinal)) Interlocked.Increment(ref unseals); },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+        for (var i = 0; i < 5; i++) Assert.That((await OkAsync(integration, "list_users", new { limit = 1 }))["status"]!.GetValue<int>(), Is.EqualTo(200));
+        Assert.That(unseals, Is.Zero, "the service app's private key stays sealed while its token is cached");
+
+        var credentialId = (await _host.OkAsync(HttpMethod.Get, $"/api/v2/integrations/{integration}", _tenant.ApiKey))["credential_id"]!.GetValue<string>();
+        await _host.OkAsync(HttpMethod.Delete, $"/api/v2/vault/{credentialId}", _tenant.ApiKey);
+        var requestsBefore = _okta.Stats.Requests;
+        var (status, _) = await CallAsync(integration, "list_users", new { limit = 1 });
+        Assert.That(status, Is.EqualTo(HttpStatusCode.NotFound), "a destroyed credential's cached token is never used");
+        Assert.That(_okta.Stats.Requests, Is.EqualTo(requestsBefore));
+    }
+
+    [Test]
     public async Task Concurrent_first_calls_share_one_token_request()
     {
         var integration = await FullIntegrationAsync();
