@@ -4,7 +4,10 @@ using QuantaProxy.Crypto.Primitives;
 
 namespace QuantaProxy.Cli.Commands;
 
-/// <summary><c>quantaproxy keys generate --out DIR</c>: a new tenant envelope key (ML-KEM-768).</summary>
+/// <summary>
+/// <c>quantaproxy keys generate --out DIR</c>: a new tenant envelope key (ML-KEM-768); <c>quantaproxy keys service-app
+/// --client-id ID --out DIR</c>: an Okta service app's key pair for local development against the sandbox.
+/// </summary>
 public static class KeysCommand
 {
     public const string SeedFile = "envelope-key.seed";
@@ -37,6 +40,48 @@ public static class KeysCommand
                 CryptographicOperations.ZeroMemory(seed);
             }
         });
-        return new Command("keys", "Tenant key management") { generate };
+        return new Command("keys", "Tenant key management") { generate, ServiceApp() };
+    }
+
+    public const string ServiceAppJwksFile = "service-app.jwks.json";
+    public const string ServiceAppSecretFile = "service-app-secret.json";
+
+    /// <summary>
+    /// A service app's RSA key pair in the two shapes the local journey needs: the public JWKS for
+    /// <c>quantaproxy sandbox --service-app-jwks</c> and the <c>private_key_jwt</c> secret for <c>vault seal</c>. Against a real
+    /// org, Okta's admin console generates the pair and the private half goes straight into the vault.
+    /// </summary>
+    private static Command ServiceApp()
+    {
+        var outDir = new Option<DirectoryInfo>("--out") { Description = $"Folder to write {ServiceAppJwksFile} and {ServiceAppSecretFile} (0600) into", Required = true };
+        var clientId = new Option<string>("--client-id") { Description = "The service app's client_id (as Okta shows it, 0oa...)", Required = true };
+        var keyId = new Option<string>("--kid") { Description = "Key id written in the JWK and the client assertions", DefaultValueFactory = _ => "key-1" };
+        var command = new Command("service-app",
+            "Generate an Okta service app key pair for local development. Example: quantaproxy keys service-app --client-id 0oadev --out ./svc, "
+            + "then quantaproxy sandbox --api-token T --service-app-jwks ./svc/service-app.jwks.json --client-id 0oadev "
+            + "and quantaproxy vault seal --type private_key_jwt --name okta-svc --secret-file ./svc/service-app-secret.json")
+        {
+            outDir, clientId, keyId,
+        };
+        command.SetAction(parse =>
+        {
+            var dir = parse.GetRequiredValue(outDir);
+            Directory.CreateDirectory(dir.FullName);
+            using var pair = new QuantaProxy.OktaSandbox.ServiceAppKeyPair(parse.GetRequiredValue(keyId));
+            File.WriteAllText(Path.Combine(dir.FullName, ServiceAppJwksFile), pair.PublicJwksJson() + "\n");
+            var secret = System.Text.Encoding.UTF8.GetBytes(pair.CredentialSecret(parse.GetRequiredValue(clientId)).ToJsonString());
+            try
+            {
+                CliFiles.WriteSecret(Path.Combine(dir.FullName, ServiceAppSecretFile), secret);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(secret);
+            }
+            Console.WriteLine($"Wrote {Path.Combine(dir.FullName, ServiceAppJwksFile)} (public JWKS: register it with the org)");
+            Console.WriteLine($"Wrote {Path.Combine(dir.FullName, ServiceAppSecretFile)} (mode 0600: seal it with vault seal --type private_key_jwt, then delete it)");
+            return 0;
+        });
+        return command;
     }
 }
