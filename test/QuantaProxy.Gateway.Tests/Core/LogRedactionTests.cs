@@ -158,4 +158,24 @@ public sealed class LogRedactionTests
         Assert.That(all, Does.Not.Contain(Ssws).And.Not.Contain(ApiKey[8..]));
         Assert.That(all, Does.Contain("/api/v2/vault").And.Contain(LogRedaction.Marker));
     }
+
+    [Test]
+    public void Deeply_nested_json_in_a_log_line_is_redacted_without_recursing_through_every_level()
+    {
+        const int depth = 3000;
+        var json = string.Concat(Enumerable.Repeat("{\"a\":", depth)) + "{\"client_secret\":\"deep-canary-value\"}" + new string('}', depth);
+        var redacted = LogRedaction.Redact("payload " + json);
+        Assert.That(redacted, Does.Not.Contain("deep-canary-value"));
+        Assert.That(redacted, Does.Contain(LogRedaction.Marker));
+    }
+
+    [Test]
+    public void Text_longer_than_the_limit_is_cut_before_the_rules_run_and_the_rest_still_redacted()
+    {
+        var text = "Authorization: Bearer abcdefghijklmnopqrstuvwxyz012345\n" + new string('x', LogRedaction.MaxTextLength * 4);
+        var redacted = LogRedaction.Redact(text);
+        Assert.That(redacted, Has.Length.LessThan(LogRedaction.MaxTextLength + 64));
+        Assert.That(redacted, Does.EndWith("[truncated]"));
+        Assert.That(redacted, Does.Not.Contain("abcdefghijklmnopqrstuvwxyz012345"));
+    }
 }
