@@ -64,13 +64,11 @@ public sealed class AuditTreeCache(AuditStore store)
                 }
                 catch (MerkleLeavesMissingException missing) when (reads < MaxLeafReads)
                 {
-                    entry.Tree.ProvideLeaves(missing.FirstLeaf, await ReadLeavesAsync(tenantId, missing, ct));
+                    var leaves = await ReadLeavesAsync(tenantId, missing, ct);
+                    if (leaves.Count != missing.Count) throw new InvalidDataException("The audit chain is shorter than the tree built from it.");
+                    entry.Tree.ProvideLeaves(missing.FirstLeaf, leaves);
                 }
             }
-        }
-        catch (ArgumentException e) when (e is not ArgumentOutOfRangeException)
-        {
-            throw new InvalidDataException("The audit chain is shorter than the tree built from it.", e);
         }
         finally
         {

@@ -11,7 +11,7 @@ namespace QuantaProxy.Gateway.Okta;
 /// the public JWK in the header, <c>htm</c>/<c>htu</c>/<c>iat</c>/<c>jti</c>, the server's <c>nonce</c> when it asked for
 /// one, and <c>ath</c> on resource calls. The key never leaves the process and is created anew for every token.
 /// </summary>
-internal sealed class DpopProofKey
+internal sealed class DpopProofKey : IDisposable
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -53,6 +53,15 @@ internal sealed class DpopProofKey
             AdditionalHeaderClaims = new Dictionary<string, object>(StringComparer.Ordinal) { ["jwk"] = _publicJwk },
         };
         lock (_gate) return Handler.CreateToken(descriptor);
+    }
+
+    /// <summary>
+    /// Frees the key when no token was bound to it. A key that backs a token is left to finalisation: calls already
+    /// holding the token may still be signing proofs with it when the token is replaced.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_gate) _key.Dispose();
     }
 
     /// <summary>The proof's <c>ath</c>: base64url(SHA-256(ASCII access token)).</summary>

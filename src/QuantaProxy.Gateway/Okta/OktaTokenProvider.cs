@@ -100,6 +100,21 @@ public sealed class OktaTokenProvider(OktaHttpClients clients, TimeProvider time
         activity?.SetTag("qp.integration_id", context.IntegrationId);
         var endpoint = new Uri(context.OktaBaseUri, "/oauth2/v1/token");
         var dpopKey = new DpopProofKey();
+        var bound = false;
+        try
+        {
+            var token = await RequestWithKeyAsync(context, credential, endpoint, dpopKey, activity, ct);
+            bound = token.DpopKey is not null;
+            return token;
+        }
+        finally
+        {
+            if (!bound) dpopKey.Dispose();
+        }
+    }
+
+    private async Task<OktaAccessToken> RequestWithKeyAsync(OktaCallContext context, OktaCredential credential, Uri endpoint, DpopProofKey dpopKey, Activity? activity, CancellationToken ct)
+    {
         string? nonce = null;
         for (var round = 0; ; round++)
         {
