@@ -9,6 +9,7 @@ using QuantaProxy.LoadBenchmark.SeparateProcess;
 //   ... -- load [--seconds 10] [--warmup-seconds 1] [--soak-seconds 300] [--clients 1,8,64] [--kms-url URL] [--seed-users 250] [--repo-root DIR]
 //        [--global-warmup-seconds 2] [--work-dir DIR (parent of the throwaway data folder)] [--keep-work]
 //      (separate processes; needs the Release builds of src/QuantaProxy.Cli and src/QuantaProxy.Gateway: see benchmarks/README.md)
+//   ... -- native-crypto [--rounds 2000] [--append-to FILE]   (BouncyCastle against .NET's native ML-DSA/ML-KEM where supported)
 //   ... -- render-load [--out DIR]   (load.md again from load.json, measuring nothing)
 var command = args.Length > 0 ? args[0] : "help";
 string Option(string name, string fallback)
@@ -48,6 +49,16 @@ switch (command)
         await File.WriteAllTextAsync(Path.Combine(outDir, "audit-append.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         Console.WriteLine(md);
         return 0;
+    }
+    case "native-crypto":
+    {
+        // Run by benchmarks/run-native-crypto.sh twice: on the machine's own OpenSSL, then on Debian 13's OpenSSL 3.5.
+        var result = NativeCryptoComparison.Run(int.Parse(Option("--rounds", "2000"), CultureInfo.InvariantCulture));
+        var text = NativeCryptoComparison.Markdown(result);
+        Console.WriteLine(text);
+        var into = Option("--append-to", "");
+        if (into.Length > 0) await File.AppendAllTextAsync(into, text + Environment.NewLine);
+        return result.Interoperates ? 0 : 1;
     }
     case "transparency":
     {

@@ -111,6 +111,21 @@ internal static class LoadMarkdown
             L($"");
             L($"RSS (MB) every ~30 s: {string.Join(", ", s.Samples.Where((_, i) => i % 15 == 0).Select(x => $"{x.Seconds:F0} s: {x.RssMb:F0}"))}.");
             L($"");
+            if (s.Memory.Count > 1)
+            {
+                L($"Where the memory is (MB; *anon* = anonymous RSS, *file* = file-backed RSS, GC figures from the gateway's last collection,");
+                L($"*not GC* = anonymous RSS the GC has not committed: native allocations such as SQLite's page caches, thread stacks, the runtime):");
+                L($"");
+                L($"| s | RSS | anon | file | GC heap | GC committed | not GC | gen2 GCs |");
+                L($"|---:|---:|---:|---:|---:|---:|---:|---:|");
+                foreach (var reading in s.Memory)
+                    L($"| {reading.Seconds:F0} | {reading.RssMb:F0} | {reading.AnonMb:F0} | {reading.FileMb:F0} | {reading.GcHeapMb:F1} | {reading.GcCommittedMb:F0} | {reading.NonGcAnonMb:F0} | {reading.Gen2Collections} |");
+                var first = s.Memory[0];
+                var last = s.Memory[^1];
+                L($"");
+                L($"From the first reading to the last: RSS {last.RssMb - first.RssMb:+0;-0} MB, of which GC committed {last.GcCommittedMb - first.GcCommittedMb:+0;-0} MB, not-GC anonymous {last.NonGcAnonMb - first.NonGcAnonMb:+0;-0} MB, file-backed {last.FileMb - first.FileMb:+0;-0} MB.");
+                L($"");
+            }
         }
         L($"## Targets");
         L($"");

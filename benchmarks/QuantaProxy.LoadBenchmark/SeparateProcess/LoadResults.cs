@@ -27,6 +27,9 @@ internal sealed record SoakResult(
 
     public bool Grew => SecondHalfSlopeMbPerMinute > GrowthThresholdMbPerMinute;
 
+    /// <summary>Every 30 s of the soak and at its end: RSS split into the GC's part and the rest.</summary>
+    public IReadOnlyList<MemoryReading> Memory { get; init; } = [];
+
     public static SoakResult From(int clients, LoopResult loop, WindowUsage usage)
     {
         var samples = usage.Samples;

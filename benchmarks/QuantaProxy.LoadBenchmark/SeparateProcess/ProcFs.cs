@@ -52,6 +52,18 @@ internal static class ProcFs
         return (rss, peak);
     }
 
+    /// <summary>RSS split into anonymous memory (GC heap, native allocations, stacks) and file-backed pages (mapped assemblies and libraries).</summary>
+    public static (long AnonKb, long FileKb) RssParts(int pid)
+    {
+        long anon = 0, file = 0;
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kilobytes(line);
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) file = Kilobytes(line);
+        }
+        return (anon, file);
+    }
+
     /// <summary>Resets VmHWM to the current RSS (Linux ≥ 4.0, <c>echo 5 &gt; clear_refs</c>) so a cell's peak is its own.</summary>
     public static bool TryResetPeak(int pid)
     {

@@ -114,8 +114,29 @@ internal static class SeparateProcessBenchmark
                     const int soakClients = 64;
                     say($"soak: {soakClients} clients on (c) for {settings.Soak.TotalSeconds:F0} s ...");
                     using var meter = WindowMeter.Start(gateway.Id, sandbox.Id, TimeSpan.FromSeconds(2));
+                    using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    var memory = new List<MemoryReading>();
+                    var soakClock = Stopwatch.StartNew();
+                    var sampler = Task.Run(async () =>
+                    {
+                        while (!stopSampling.IsCancellationRequested)
+                        {
+                            memory.Add(await MemoryReading.ReadAsync(http, gatewayUri, gateway.Id, soakClock.Elapsed.TotalSeconds, ct));
+                            try
+                            {
+                                await Task.Delay(TimeSpan.FromSeconds(30), stopSampling.Token);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                break;
+                            }
+                        }
+                    }, ct);
                     var loop = await ClosedLoop.RunAsync(soakClients, settings.Soak, targets.FullProxy.Call, ct);
-                    soak = SoakResult.From(soakClients, loop, await meter.StopAsync());
+                    await stopSampling.CancelAsync();
+                    await sampler;
+                    memory.Add(await MemoryReading.ReadAsync(http, gatewayUri, gateway.Id, soakClock.Elapsed.TotalSeconds, ct));
+                    soak = SoakResult.From(soakClients, loop, await meter.StopAsync()) with { Memory = memory };
                     say(string.Create(CultureInfo.InvariantCulture,
                         $"soak: {soak.RequestsPerSecond:F0}/s, errors {soak.Errors}, RSS {soak.StartRssMb:F0} -> {soak.EndRssMb:F0} MB (peak {soak.PeakRssMb:F0}), second-half slope {soak.SecondHalfSlopeMbPerMinute:F2} MB/min"));
                 }

@@ -1,31 +1,40 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
 namespace QuantaProxy.Gateway.Audit;
 
 /// <summary>
-/// The single writer of this process's audit events. Callers enqueue and wait; one loop drains whatever is waiting
-/// (up to <see cref="AuditOptions.MaxBatchSize"/>) into one transaction, so under load many events share one fsync
-/// (group commit) and the chain is never the bottleneck. A caller is released only once its event is durable.
+/// The single writer of this process's audit events, by group commit: a caller queues its event and, when no write is
+/// in progress, becomes the writer and stores everything queued (up to <see cref="AuditOptions.MaxBatchSize"/> per
+/// transaction) itself; callers that arrive during a write wait for a later batch. A caller is released only once its
+/// event is durable.
 /// </summary>
-public sealed class AuditAppender : BackgroundService
+/// <remarks>
+/// Writing on the caller's own thread when the appender is idle saves the two thread hand-offs (to a writer loop and
+/// back) that a dedicated writer costs every call at low concurrency. A caller writes only until its own event is
+/// stored: if more are waiting then, it hands them to a pool thread, so under load one request does not carry the
+/// others' commits.
+/// </remarks>
+public sealed class AuditAppender : IHostedService, IDisposable
 {
     private readonly AuditStore _store;
     private readonly ILogger<AuditAppender> _logger;
     private readonly int _maxBatch;
-    private readonly Channel<Pending> _queue;
+    private readonly int _capacity;
+    private readonly ConcurrentQueue<Pending> _queue = new();
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private int _depth;
+    private volatile bool _stopping;
+    private long _batches;
+    private long _events;
 
     public AuditAppender(AuditStore store, IOptions<AuditOptions> options, ILogger<AuditAppender> logger)
     {
         _store = store;
         _logger = logger;
         _maxBatch = options.Value.MaxBatchSize;
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.Value.QueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _capacity = options.Value.QueueCapacity;
     }
 
     /// <summary>Batches written so far and events in them (for metrics and benchmarks).</summary>
@@ -33,65 +42,86 @@ public sealed class AuditAppender : BackgroundService
 
     public long EventsWritten => Interlocked.Read(ref _events);
 
-    private long _batches;
-    private long _events;
-
     /// <summary>Appends the event durably and returns its sequence number; throws <see cref="AuditUnavailableException"/> otherwise.</summary>
     public async Task<long> AppendAsync(PendingAuditEvent auditEvent, CancellationToken ct)
     {
+        if (_stopping) throw new AuditUnavailableException("The audit appender has stopped.");
+        await ReserveAsync(ct);
         var pending = new Pending(auditEvent);
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _queue.Writer.WriteAsync(pending, timeout.Token);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw new AuditUnavailableException("The audit queue is full.");
-            }
-            catch (ChannelClosedException e)
-            {
-                throw new AuditUnavailableException("The audit appender has stopped.", e);
-            }
-        }
+        _queue.Enqueue(pending);
         // The caller's cancellation does not cancel the write: once queued, the event is either stored or reported failed.
+        await WriteQueuedAsync(pending);
         return await pending.Completion.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Refuses new events and waits until every queued one is written (or reported failed).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<Pending>(_maxBatch);
-        var events = new List<PendingAuditEvent>(_maxBatch);
-        var reader = _queue.Reader;
+        _stopping = true;
+        await _writer.WaitAsync(CancellationToken.None);
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
-            {
-                while (batch.Count < _maxBatch && reader.TryRead(out var item)) batch.Add(item);
-                if (batch.Count == 0) continue;
-                await WriteAsync(batch, events);
-                batch.Clear();
-                events.Clear();
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            while (!_queue.IsEmpty) await WriteBatchAsync();
         }
         finally
         {
-            // Drain what is left so no caller waits forever: write it if the store is still there, else fail it.
-            _queue.Writer.TryComplete();
-            while (reader.TryRead(out var item)) batch.Add(item);
-            if (batch.Count > 0) await WriteAsync(batch, events);
+            _writer.Release();
         }
     }
 
-    private async Task WriteAsync(List<Pending> batch, List<PendingAuditEvent> events)
+    public void Dispose() => _writer.Dispose();
+
+    /// <summary>Waits (at most 5 s) for room in the queue: a full queue means the store is slower than the callers.</summary>
+    private async ValueTask ReserveAsync(CancellationToken ct)
     {
-        foreach (var p in batch) events.Add(p.Event);
+        if (Interlocked.Increment(ref _depth) <= _capacity) return;
+        Interlocked.Decrement(ref _depth);
+        var deadline = Stopwatch.GetTimestamp() + 5 * Stopwatch.Frequency;
+        while (true)
+        {
+            await Task.Delay(5, ct);
+            if (Interlocked.Increment(ref _depth) <= _capacity) return;
+            Interlocked.Decrement(ref _depth);
+            if (Stopwatch.GetTimestamp() >= deadline) throw new AuditUnavailableException("The audit queue is full.");
+        }
+    }
+
+    /// <summary>
+    /// Becomes the writer if nobody is, and writes until <paramref name="own"/> is stored (or, with no event of its own,
+    /// until the queue is empty). A caller that cannot become the writer leaves: the writer looks at the queue again
+    /// after it lets go, so an event queued while it was writing is never left behind.
+    /// </summary>
+    private async Task WriteQueuedAsync(Pending? own)
+    {
+        while (!_queue.IsEmpty)
+        {
+            if (!_writer.Wait(0)) return;
+            try
+            {
+                while (!_queue.IsEmpty && (own is null || !own.Completion.Task.IsCompleted)) await WriteBatchAsync();
+            }
+            finally
+            {
+                _writer.Release();
+            }
+            if (own is not null && own.Completion.Task.IsCompleted)
+            {
+                if (!_queue.IsEmpty) _ = Task.Run(() => WriteQueuedAsync(null));
+                return;
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync()
+    {
+        var batch = new List<Pending>(Math.Min(_maxBatch, Math.Max(1, Volatile.Read(ref _depth))));
+        while (batch.Count < _maxBatch && _queue.TryDequeue(out var item)) batch.Add(item);
+        if (batch.Count == 0) return;
+        Interlocked.Add(ref _depth, -batch.Count);
+        var events = new PendingAuditEvent[batch.Count];
+        for (var i = 0; i < batch.Count; i++) events[i] = batch[i].Event;
         try
         {
             using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("audit.append");
@@ -121,6 +151,8 @@ public sealed class AuditAppender : BackgroundService
     {
         public PendingAuditEvent Event { get; } = auditEvent;
         public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
+
+        // Continuations run on the pool: the writer completes a whole batch and must not run its callers' requests inline.
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -18,6 +18,9 @@ public static class BenchmarkPassthrough
 
     public const string CountersPath = "/__benchmark/counters";
 
+    /// <summary>The managed heap as the GC saw it at its last collection, to split the process's RSS into managed and the rest.</summary>
+    public const string MemoryPath = "/__benchmark/memory";
+
     /// <summary>Registers the reverse proxy and the counters when, and only when, the section is present and allowed.</summary>
     public static void AddBenchmarkPassthrough(this WebApplicationBuilder builder)
     {
@@ -39,6 +42,19 @@ public static class BenchmarkPassthrough
         app.Logger.LogWarning("{Section} is enabled: benchmark-only passthrough routes under {Prefix} forward without API key, envelope or audit", Section, PathPrefix);
         app.MapReverseProxy();
         app.MapGet(CountersPath, () => Results.Json(counters.Snapshot(), GatewayJson.Options)).ExcludeFromDescription();
+        app.MapGet(MemoryPath, () =>
+        {
+            var info = GC.GetGCMemoryInfo(GCKind.Any);
+            return Results.Json(new Dictionary<string, long>
+            {
+                ["gc_heap_bytes"] = info.HeapSizeBytes,
+                ["gc_fragmented_bytes"] = info.FragmentedBytes,
+                ["gc_committed_bytes"] = info.TotalCommittedBytes,
+                ["gc_promoted_bytes"] = info.PromotedBytes,
+                ["gc_gen2_collections"] = GC.CollectionCount(2),
+                ["allocated_bytes"] = GC.GetTotalAllocatedBytes(),
+            }, GatewayJson.Options);
+        }).ExcludeFromDescription();
     }
 
     internal static List<string> Check(IConfigurationSection section, bool development)

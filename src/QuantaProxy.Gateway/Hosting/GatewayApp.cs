@@ -89,6 +89,9 @@ public static class GatewayApp
         services.AddSingleton<TenantKeyRing>();
         services.AddSingleton<TenantService>();
         services.AddSingleton<EnvelopeService>();
+        services.AddOptions<VaultOptions>().Bind(configuration.GetSection(VaultOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<VaultOptions>, VaultOptionsValidator>();
+        services.AddSingleton<UnsealedCredentialCache>();
         services.AddSingleton<VaultService>();
         services.AddSingleton<RequestBody>();
         services.AddSingleton<AuditAppender>();

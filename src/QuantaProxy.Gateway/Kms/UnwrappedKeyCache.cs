@@ -23,6 +23,7 @@ public sealed class UnwrappedKeyCache : IDisposable
     public const int MaxCacheKeyLength = 512;
 
     private readonly TimeProvider _time;
+    private readonly string _name;
     private readonly long _ttlTimestampTicks;
     private readonly long _maxUses;
     private readonly int _maxEntries;
@@ -42,20 +43,26 @@ public sealed class UnwrappedKeyCache : IDisposable
     private long _expirations;
 
     public UnwrappedKeyCache(IOptions<KmsOptions> options, TimeProvider timeProvider)
+        : this((options ?? throw new ArgumentNullException(nameof(options))).Value.CacheTtl, options.Value.CacheMaxUses, options.Value.CacheMaxEntries, timeProvider, "kms")
     {
-        ArgumentNullException.ThrowIfNull(options);
+    }
+
+    /// <param name="name">The <c>cache</c> tag of this cache's lookups in <c>quantaproxy.keys.cache_lookups</c>.</param>
+    public UnwrappedKeyCache(TimeSpan ttl, long maxUses, int maxEntries, TimeProvider timeProvider, string name)
+    {
         ArgumentNullException.ThrowIfNull(timeProvider);
-        var settings = options.Value;
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.CacheTtl, TimeSpan.Zero, "CacheTtl");
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.CacheMaxUses, 1, "CacheMaxUses");
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.CacheMaxEntries, 1, "CacheMaxEntries");
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero, "CacheTtl");
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxUses, 1, "CacheMaxUses");
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1, "CacheMaxEntries");
 
         _time = timeProvider;
-        _ttlTimestampTicks = (long)Math.Min(settings.CacheTtl.TotalSeconds * timeProvider.TimestampFrequency, long.MaxValue / 4);
-        _maxUses = settings.CacheMaxUses;
-        _maxEntries = settings.CacheMaxEntries;
+        _name = name;
+        _ttlTimestampTicks = (long)Math.Min(ttl.TotalSeconds * timeProvider.TimestampFrequency, long.MaxValue / 4);
+        _maxUses = maxUses;
+        _maxEntries = maxEntries;
         // Expired entries are also dropped when nobody asks for them again, so an idle key does not linger in memory.
-        var sweepPeriod = TimeSpan.FromTicks(Math.Clamp(settings.CacheTtl.Ticks, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
+        var sweepPeriod = TimeSpan.FromTicks(Math.Clamp(ttl.Ticks, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
         _sweeper = timeProvider.CreateTimer(static state => ((UnwrappedKeyCache)state!).Sweep(), this, sweepPeriod, sweepPeriod);
     }
 
@@ -107,7 +114,7 @@ public sealed class UnwrappedKeyCache : IDisposable
             }
         }
         DisposeValues(released);
-        Telemetry.GatewayTelemetry.KeyCacheLookups.Add(1, new KeyValuePair<string, object?>("result", entry is not null ? "hit" : "miss"));
+        Telemetry.GatewayTelemetry.KeyCacheLookups.Add(1, new KeyValuePair<string, object?>("cache", _name), new KeyValuePair<string, object?>("result", entry is not null ? "hit" : "miss"));
         startLoad?.Invoke();
 
         if (entry is null)

@@ -12,7 +12,7 @@ namespace QuantaProxy.Gateway.Vault;
 /// Seals credentials to the tenant's active vault key (only its public half is needed) and unseals them with the private
 /// half from the KMS-backed key cache. Plaintext exists only in caller-owned buffers that are zeroed after use.
 /// </summary>
-public sealed class VaultService(CredentialStore store, TenantKeyRing keyRing, TimeProvider time)
+public sealed class VaultService(CredentialStore store, TenantKeyRing keyRing, UnsealedCredentialCache unsealed, TimeProvider time)
 {
     public async Task<CredentialRecord> SealAsync(string tenantId, string credentialType, string name, byte[] secret, CancellationToken ct)
     {
@@ -33,13 +33,17 @@ public sealed class VaultService(CredentialStore store, TenantKeyRing keyRing, T
         var next = await SealVersionAsync(tenantId, credentialId, current.CurrentVersion + 1, current.CredentialType, secret, at, ct);
         if (!await store.RotateAsync(tenantId, credentialId, current.CurrentVersion, next, ct))
             throw new ApiException(409, ProblemCodes.Conflict, "The credential changed while rotating; retry.");
+        unsealed.Evict(tenantId, credentialId, current.CurrentVersion);
         return current with { CurrentVersion = next.Version, UpdatedAt = at };
     }
 
     public async Task DestroyAsync(string tenantId, string credentialId, CancellationToken ct)
     {
+        var before = await store.FindAsync(tenantId, credentialId, ct);
         if (!await store.DestroyAsync(tenantId, credentialId, Timestamps.Format(time.GetUtcNow()), ct))
             throw ApiException.NotFound("Credential");
+        // Calls already refuse the destroyed credential (they read its row first); this frees the plaintext at once.
+        if (before is not null) unsealed.Evict(tenantId, credentialId, before.CurrentVersion);
     }
 
     public async Task<CredentialRecord> FindActiveAsync(string tenantId, string credentialId, CancellationToken ct)
@@ -55,15 +59,28 @@ public sealed class VaultService(CredentialStore store, TenantKeyRing keyRing, T
         using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("vault.unseal");
         activity?.SetTag("qp.tenant_id", tenantId);
         activity?.SetTag("qp.credential_id", credentialId);
+        // The row is read on every call, cached plaintext or not: it says whether the credential may still be used.
         var record = await FindActiveAsync(tenantId, credentialId, ct);
-        var version = await store.FindVersionAsync(credentialId, record.CurrentVersion, ct);
+        var keep = unsealed.Keeps(record.CredentialType);
+        activity?.SetTag("qp.vault.cache", keep ? "on" : "off");
+        var plaintext = keep
+            ? await unsealed.CopyAsync(tenantId, credentialId, record.CurrentVersion, token => OpenVersionAsync(record, token), ct)
+            : await OpenVersionAsync(record, ct);
+        return (record, plaintext);
+    }
+
+    private async Task<byte[]> OpenVersionAsync(CredentialRecord record, CancellationToken ct)
+    {
+        var version = await store.FindVersionAsync(record.Id, record.CurrentVersion, ct);
         if (version?.Enc is null || version.Ciphertext is null) throw ApiException.NotFound("Credential");
-        var keys = await keyRing.GetKeysAsync(tenantId, ct);
+        var keys = await keyRing.GetKeysAsync(record.TenantId, ct);
         var vaultKeyRecord = keys.Find(version.VaultKeyId, TenantKeyPurpose.VaultKem)
                              ?? throw new InvalidOperationException("A credential names a vault key its tenant does not have.");
-        var plaintext = await keyRing.UseVaultKeyAsync(vaultKeyRecord,
-            vaultKey => VaultBlob.Open(tenantId, credentialId, version.Version, record.CredentialType, version.VaultKeyId, vaultKey, version.Enc, version.Ciphertext), ct);
-        return (record, plaintext);
+        using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("vault.decapsulate");
+        activity?.SetTag("qp.credential_id", record.Id);
+        activity?.SetTag("qp.credential_version", record.CurrentVersion);
+        return await keyRing.UseVaultKeyAsync(vaultKeyRecord,
+            vaultKey => VaultBlob.Open(record.TenantId, record.Id, version.Version, record.CredentialType, version.VaultKeyId, vaultKey, version.Enc, version.Ciphertext), ct);
     }
 
     private async Task<CredentialVersionRecord> SealVersionAsync(string tenantId, string credentialId, int version, string credentialType, byte[] secret, string at, CancellationToken ct)
