@@ -67,7 +67,7 @@ public static class NativeCryptoComparison
         }
 
         return new Result(OpenSslVersion(), MLDsa.IsSupported, MLKem.IsSupported, interoperates, rows,
-            $"{Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+            $"{CpuModel()}, {Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
     }
 
     public static string Markdown(Result result)
@@ -97,6 +97,18 @@ public static class NativeCryptoComparison
         return new Row(operation, implementation, samples[rounds / 2], samples.Average(), rounds);
     }
 
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException)
+        {
+            return "unknown CPU";
+        }
+    }
+
     private static string OpenSslVersion()
     {
         // The version of the libcrypto .NET actually loaded (not the one on PATH), from the process's own mappings.
@@ -104,7 +116,7 @@ public static class NativeCryptoComparison
         {
             var mapped = File.ReadLines("/proc/self/maps").Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
                 .FirstOrDefault(p => p.Contains("libcrypto.so", StringComparison.Ordinal));
-            return mapped is null ? "not loaded" : $"{mapped} (OpenSSL {SafeVersion()})";
+            return mapped is null ? "not loaded" : $"{mapped} ({SafeVersion()})";
         }
         catch (IOException)
         {

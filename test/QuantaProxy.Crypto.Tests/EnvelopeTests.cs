@@ -42,6 +42,29 @@ public sealed class EnvelopeTests
     }
 
     [Test]
+    public void Encrypt_then_sign_is_a_seal_whose_digest_is_known_before_the_signature()
+    {
+        var keys = NewKeys();
+        var plaintext = RandomNumberGenerator.GetBytes(2000);
+        var encrypted = keys.Sealer.Encrypt(plaintext, true, PrefixedId.New(PrefixedId.AuditEvent), PrefixedId.New(PrefixedId.Request), DateTimeOffset.UtcNow);
+        var digestBeforeSigning = encrypted.ResponseDigestHex;
+        var sealedEnvelope = keys.Sealer.Sign(encrypted);
+        var opened = new EnvelopeOpener(keys.Bundle).Open(sealedEnvelope.ToUtf8Json());
+        Assert.That(opened.Plaintext, Is.EqualTo(plaintext));
+        Assert.That(sealedEnvelope.ResponseDigestHex, Is.EqualTo(digestBeforeSigning));
+        Assert.That(opened.SignedMessageDigestHex, Is.EqualTo(digestBeforeSigning), "the digest an auditor recomputes from the envelope");
+    }
+
+    [Test]
+    public void A_sealer_signs_only_what_it_encrypted()
+    {
+        var keys = NewKeys();
+        var other = NewKeys(keys.Bundle.TenantId);
+        var encrypted = other.Sealer.Encrypt("x"u8, true, PrefixedId.New(PrefixedId.AuditEvent), PrefixedId.New(PrefixedId.Request), DateTimeOffset.UtcNow);
+        Assert.Throws<ArgumentException>(() => keys.Sealer.Sign(encrypted));
+    }
+
+    [Test]
     public void Json_has_the_documented_shape_and_field_order()
     {
         var keys = NewKeys();

@@ -88,10 +88,64 @@ public sealed class UnwrappedKeyCache : IDisposable
         CancellationToken ct)
         where TKey : class
     {
+        ArgumentNullException.ThrowIfNull(use);
+        var acquiring = AcquireAsync(cacheKey, unwrap, expand, ct);
+        if (!acquiring.IsCompletedSuccessfully)
+            return AwaitAndUseAsync(acquiring, use);
+        try
+        {
+            return ValueTask.FromResult(UseAndRelease(acquiring.Result, use));
+        }
+        catch (Exception e)
+        {
+            return ValueTask.FromException<TResult>(e);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="UseAsync"/>, but the key stays leased until the returned lease is disposed, for work that must
+    /// not start unless the key is in hand and may finish on another thread (for example: sign only after the audit
+    /// event that names the signature is durable, without risking that the key cannot be had by then). While leased the
+    /// key is not disposed, even if its entry expires or is evicted. Dispose the lease exactly once.
+    /// </summary>
+    public async ValueTask<KeyLease<TKey>> LeaseAsync<TKey>(
+        string cacheKey,
+        Func<CancellationToken, Task<byte[]>> unwrap,
+        Func<ReadOnlySpan<byte>, TKey> expand,
+        CancellationToken ct)
+        where TKey : class
+    {
+        var entry = await AcquireAsync(cacheKey, unwrap, expand, ct).ConfigureAwait(false);
+        if (entry.Value is not TKey key)
+        {
+            Release(entry);
+            throw new InvalidOperationException($"Cache key '{entry.Key}' holds a {entry.Value.GetType().Name}, not a {typeof(TKey).Name}.");
+        }
+        return new KeyLease<TKey>(key, () => Release(entry));
+    }
+
+    /// <summary>A key held out of the cache; see <see cref="LeaseAsync{TKey}"/>.</summary>
+    public sealed class KeyLease<TKey>(TKey key, Action release) : IDisposable
+        where TKey : class
+    {
+        private Action? _release = release;
+
+        public TKey Key => _release is null ? throw new ObjectDisposedException(nameof(KeyLease<TKey>)) : key;
+
+        public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
+    }
+
+    private async ValueTask<TResult> AwaitAndUseAsync<TKey, TResult>(ValueTask<Entry> acquiring, Func<TKey, TResult> use)
+        where TKey : class =>
+        UseAndRelease(await acquiring.ConfigureAwait(false), use);
+
+    /// <summary>One use and one lease of the key, unwrapping it first when it is not in memory; the caller releases.</summary>
+    private ValueTask<Entry> AcquireAsync<TKey>(string cacheKey, Func<CancellationToken, Task<byte[]>> unwrap, Func<ReadOnlySpan<byte>, TKey> expand, CancellationToken ct)
+        where TKey : class
+    {
         CheckCacheKey(cacheKey);
         ArgumentNullException.ThrowIfNull(unwrap);
         ArgumentNullException.ThrowIfNull(expand);
-        ArgumentNullException.ThrowIfNull(use);
 
         Entry? entry;
         Task<Entry>? load;
@@ -116,17 +170,7 @@ public sealed class UnwrappedKeyCache : IDisposable
         DisposeValues(released);
         Telemetry.GatewayTelemetry.KeyCacheLookups.Add(1, new KeyValuePair<string, object?>("cache", _name), new KeyValuePair<string, object?>("result", entry is not null ? "hit" : "miss"));
         startLoad?.Invoke();
-
-        if (entry is null)
-            return WaitForLoadAsync(cacheKey, load!, unwrap, expand, use, ct);
-        try
-        {
-            return ValueTask.FromResult(UseAndRelease(entry, use));
-        }
-        catch (Exception e)
-        {
-            return ValueTask.FromException<TResult>(e);
-        }
+        return entry is not null ? ValueTask.FromResult(entry) : WaitForLoadAsync(cacheKey, load!, unwrap, expand, ct);
     }
 
     /// <summary>Drops the key of <paramref name="cacheKey"/> (for instance after the key was destroyed). Returns whether it was in memory.</summary>
@@ -176,12 +220,11 @@ public sealed class UnwrappedKeyCache : IDisposable
         DisposeValues(released);
     }
 
-    private async ValueTask<TResult> WaitForLoadAsync<TKey, TResult>(
+    private async ValueTask<Entry> WaitForLoadAsync<TKey>(
         string cacheKey,
         Task<Entry> load,
         Func<CancellationToken, Task<byte[]>> unwrap,
         Func<ReadOnlySpan<byte>, TKey> expand,
-        Func<TKey, TResult> use,
         CancellationToken ct)
         where TKey : class
     {
@@ -205,7 +248,7 @@ public sealed class UnwrappedKeyCache : IDisposable
             DisposeValues(released);
             startLoad?.Invoke();
             if (entry is not null)
-                return UseAndRelease(entry, use);
+                return entry;
         }
     }
 
@@ -326,15 +369,20 @@ public sealed class UnwrappedKeyCache : IDisposable
         }
         finally
         {
-            bool dispose;
-            lock (_gate)
-            {
-                entry.Leases--;
-                dispose = entry.Retired && entry.Leases == 0;
-            }
-            if (dispose)
-                DisposeValue(entry.Value);
+            Release(entry);
         }
+    }
+
+    private void Release(Entry entry)
+    {
+        bool dispose;
+        lock (_gate)
+        {
+            entry.Leases--;
+            dispose = entry.Retired && entry.Leases == 0;
+        }
+        if (dispose)
+            DisposeValue(entry.Value);
     }
 
     /// <summary>Removes <paramref name="entry"/>; its value is queued for disposal now if nobody holds it, else by the last releaser.</summary>

@@ -127,12 +127,15 @@ public static class ProxyEndpoints
         byte[] envelopeBytes;
         try
         {
-            var sealedEnvelope = await envelopes.SealAsync(tenantId, plaintextAnswer, result.Success, auditContext.EventId, RequestIdMiddleware.Get(http)!, http.RequestAborted);
+            // The event names the answer by the digest of its signed message, known before the signature: it is
+            // written while the answer is signed, and the answer is returned only once both are done.
+            var sealedEnvelope = await envelopes.SealWhileRecordingAsync(tenantId, plaintextAnswer, result.Success, auditContext.EventId, RequestIdMiddleware.Get(http)!,
+                responseDigest => audit.RecordAsync(http, tenantId, AuditEventTypes.ProxyCall, result.Success ? "success" : "okta_error",
+                    new AuditDetails(IntegrationId: integration.Id, Operation: operation.Name,
+                        UpstreamStatus: result.Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        UpstreamRequestId: result.OktaRequestId, ResponseDigest: responseDigest)),
+                http.RequestAborted);
             envelopeBytes = sealedEnvelope.ToUtf8Json();
-            await audit.RecordAsync(http, tenantId, AuditEventTypes.ProxyCall, result.Success ? "success" : "okta_error",
-                new AuditDetails(IntegrationId: integration.Id, Operation: operation.Name,
-                    UpstreamStatus: result.Status.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    UpstreamRequestId: result.OktaRequestId, ResponseDigest: sealedEnvelope.ResponseDigestHex));
         }
         finally
         {

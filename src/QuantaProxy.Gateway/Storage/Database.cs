@@ -64,7 +64,11 @@ public sealed class Database : IAsyncDisposable
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+        // cache_size: each pooled connection keeps its own page cache (SQLite's default is 2 MiB), and the pool grows to
+        // the peak number of concurrent requests, so the default let native memory creep up as the database grew (the load
+        // benchmark's soak: +18 MB outside the GC in 5 minutes at 64 clients). 512 KiB holds the hot pages of every table
+        // the request path reads; the OS page cache holds the rest once for all connections.
+        command.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;";
         await command.ExecuteNonQueryAsync(ct);
         return connection;
     }

@@ -32,6 +32,10 @@ public sealed class TenantKeyRing(TenantStore store, IKeyWrapper wrapper, Unwrap
     public ValueTask<T> UseSigningKeyAsync<T>(TenantKeyRecord key, Func<MlDsa65PrivateKey, T> use, CancellationToken ct) =>
         UseAsync(key, static seed => MlDsa65PrivateKey.FromSeed(seed), use, ct);
 
+    /// <summary>The expanded ML-DSA-65 key, held (not disposed, whatever the cache does) until the lease is disposed.</summary>
+    public ValueTask<UnwrappedKeyCache.KeyLease<MlDsa65PrivateKey>> LeaseSigningKeyAsync(TenantKeyRecord key, CancellationToken ct) =>
+        cache.LeaseAsync(CacheKey(key), Unwrap(key), static seed => MlDsa65PrivateKey.FromSeed(seed), ct);
+
     /// <summary>Runs <paramref name="use"/> with the expanded ML-KEM-768 vault key; the key must not escape the callback.</summary>
     public ValueTask<T> UseVaultKeyAsync<T>(TenantKeyRecord key, Func<MlKem768PrivateKey, T> use, CancellationToken ct) =>
         UseAsync(key, static seed => MlKem768PrivateKey.FromSeed(seed), use, ct);
@@ -40,24 +44,20 @@ public sealed class TenantKeyRing(TenantStore store, IKeyWrapper wrapper, Unwrap
     public ValueTask<byte[]> CopyHmacKeyAsync(TenantKeyRecord key, CancellationToken ct) =>
         UseAsync(key, SecretBytes.Copy, static secret => secret.Span.ToArray(), ct);
 
-    private ValueTask<T> UseAsync<TKey, T>(TenantKeyRecord key, Func<ReadOnlySpan<byte>, TKey> expand, Func<TKey, T> use, CancellationToken ct) where TKey : class
+    private ValueTask<T> UseAsync<TKey, T>(TenantKeyRecord key, Func<ReadOnlySpan<byte>, TKey> expand, Func<TKey, T> use, CancellationToken ct) where TKey : class =>
+        cache.UseAsync(CacheKey(key), Unwrap(key), expand, use, ct);
+
+    private static string CacheKey(TenantKeyRecord key) => $"{key.TenantId}/{key.Purpose}/{key.Id}";
+
+    private Func<CancellationToken, Task<byte[]>> Unwrap(TenantKeyRecord key) => async token =>
     {
-        var context = TenantKeyPurpose.EncryptionContext(key.TenantId, key.Purpose, key.Id);
-        return cache.UseAsync(
-            $"{key.TenantId}/{key.Purpose}/{key.Id}",
-            async token =>
-            {
-                // Runs only on a cache miss: the span count is the KMS request count.
-                using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("kms.unwrap");
-                activity?.SetTag("qp.tenant_id", key.TenantId);
-                activity?.SetTag("qp.key_purpose", key.Purpose);
-                Telemetry.GatewayTelemetry.KmsUnwraps.Add(1);
-                return await wrapper.UnwrapAsync(key.KmsKeyId, key.WrappedSecret, context, token);
-            },
-            expand,
-            use,
-            ct);
-    }
+        // Runs only on a cache miss: the span count is the KMS request count.
+        using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("kms.unwrap");
+        activity?.SetTag("qp.tenant_id", key.TenantId);
+        activity?.SetTag("qp.key_purpose", key.Purpose);
+        Telemetry.GatewayTelemetry.KmsUnwraps.Add(1);
+        return await wrapper.UnwrapAsync(key.KmsKeyId, key.WrappedSecret, TenantKeyPurpose.EncryptionContext(key.TenantId, key.Purpose, key.Id), token);
+    };
 }
 
 /// <summary>A snapshot of one tenant's key metadata.</summary>

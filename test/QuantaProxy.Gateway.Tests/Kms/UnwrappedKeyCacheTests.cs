@@ -264,6 +264,41 @@ public sealed class UnwrappedKeyCacheTests
     }
 
     [Test]
+    public async Task A_leased_key_outlives_eviction_and_expiry_until_the_lease_ends()
+    {
+        using var cache = NewCache(maxUses: 2);
+        var unwrap = new CountingUnwrap(RandomNumberGenerator.GetBytes(32));
+        var lease = await cache.LeaseAsync(CacheKey, unwrap.UnwrapAsync, static s => new TrackedKey(s), CancellationToken.None);
+        var key = lease.Key;
+
+        cache.Evict(CacheKey);
+        _time.Advance(Ttl * 2);
+        Assert.That(key.Disposed, Is.False, "a leased key is not disposed while the lease lasts");
+        var next = await Use(cache, unwrap);
+        Assert.That(next, Is.Not.SameAs(key), "the cache moved on to a fresh key");
+        Assert.That(unwrap.Calls, Is.EqualTo(2));
+
+        lease.Dispose();
+        lease.Dispose();
+        Assert.That(key.Disposed, Is.True, "released: the evicted key is disposed");
+        Assert.That(next.Disposed, Is.False, "a second Dispose does not release anyone else's lease");
+        Assert.Throws<ObjectDisposedException>(() => _ = lease.Key);
+    }
+
+    [Test]
+    public async Task A_lease_counts_as_a_use()
+    {
+        using var cache = NewCache(maxUses: 2);
+        var unwrap = new CountingUnwrap(RandomNumberGenerator.GetBytes(32));
+        using (await cache.LeaseAsync(CacheKey, unwrap.UnwrapAsync, static s => new TrackedKey(s), CancellationToken.None))
+        {
+        }
+        var second = await Use(cache, unwrap);
+        Assert.That(second.Disposed, Is.True, "the second use was the last one (CacheMaxUses = 2)");
+        Assert.That(unwrap.Calls, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_failed_unwrap_is_not_cached()
     {
         using var cache = NewCache();
