@@ -63,6 +63,9 @@ public sealed class Database : IAsyncDisposable
         if (_postgres is not null) return await _postgres.OpenConnectionAsync(ct);
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(ct);
+        // Pooled connections keep their native handle, and with it these settings: set them once per handle, not per open.
+        var handle = connection.Handle;
+        if (handle is not null && SqliteHandlesSetUp.TryGetValue(handle, out _)) return connection;
         await using var command = connection.CreateCommand();
         // cache_size: each pooled connection keeps its own page cache (SQLite's default is 2 MiB), and the pool grows to
         // the peak number of concurrent requests, so the default let native memory creep up as the database grew (the load
@@ -70,8 +73,12 @@ public sealed class Database : IAsyncDisposable
         // the request path reads; the OS page cache holds the rest once for all connections.
         command.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-512;";
         await command.ExecuteNonQueryAsync(ct);
+        if (handle is not null) SqliteHandlesSetUp.AddOrUpdate(handle, SetUpMarker);
         return connection;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> SqliteHandlesSetUp = new();
+    private static readonly object SetUpMarker = new();
 
     /// <summary>
     /// Begins a transaction that will write. On SQLite it is <c>BEGIN IMMEDIATE</c> (takes the write lock now, so two writers
