@@ -43,25 +43,27 @@ internal static class ProcFs
     /// <summary>Current resident set (VmRSS) and its high-water mark (VmHWM), in KiB.</summary>
     public static (long RssKb, long PeakKb) Memory(int pid)
     {
-        long rss = 0, peak = 0;
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kilobytes(line);
-            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = Kilobytes(line);
-        }
-        return (rss, peak);
+        var fields = StatusKilobytes(pid, "VmRSS:", "VmHWM:");
+        return (fields[0], fields[1]);
     }
 
     /// <summary>RSS split into anonymous memory (GC heap, native allocations, stacks) and file-backed pages (mapped assemblies and libraries).</summary>
     public static (long AnonKb, long FileKb) RssParts(int pid)
     {
-        long anon = 0, file = 0;
+        var fields = StatusKilobytes(pid, "RssAnon:", "RssFile:");
+        return (fields[0], fields[1]);
+    }
+
+    /// <summary>The kB values of the named lines of <c>/proc/&lt;pid&gt;/status</c> (0 for a line that is not there).</summary>
+    private static long[] StatusKilobytes(int pid, params string[] names)
+    {
+        var values = new long[names.Length];
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kilobytes(line);
-            else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) file = Kilobytes(line);
+            var i = Array.FindIndex(names, n => line.StartsWith(n, StringComparison.Ordinal));
+            if (i >= 0) values[i] = Kilobytes(line);
         }
-        return (anon, file);
+        return values;
     }
 
     /// <summary>Resets VmHWM to the current RSS (Linux ≥ 4.0, <c>echo 5 &gt; clear_refs</c>) so a cell's peak is its own.</summary>

@@ -12,34 +12,8 @@ public sealed class EnvelopeService(TenantKeyRing keyRing, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, MlKem768PublicKey> _recipients = new(StringComparer.Ordinal);
 
-    public async Task<SealedEnvelope> SealAsync(string tenantId, ReadOnlyMemory<byte> plaintext, bool success, string auditEventId, string requestId, CancellationToken ct)
-    {
-        using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("envelope.seal");
-        activity?.SetTag("qp.tenant_id", tenantId);
-        activity?.SetTag("qp.plaintext_bytes", plaintext.Length);
-        var keys = await keyRing.GetKeysAsync(tenantId, ct);
-        var envelopeKey = keys.CurrentEnvelopeKey
-                          ?? throw new ApiException(StatusCodes.Status409Conflict, ProblemCodes.NoEnvelopeKey,
-                              "The tenant has no envelope key: register one with POST /api/v2/tenants/{id}/envelope-keys.");
-        var signingRecord = keys.Active(TenantKeyPurpose.EnvelopeSigning);
-        var hmacRecord = keys.Find(signingRecord.Id, TenantKeyPurpose.EnvelopeHmac)
-                         ?? throw new InvalidOperationException("The active signing key has no HMAC key beside it.");
-        var recipient = _recipients.GetOrAdd(envelopeKey.Id, static (_, bytes) => MlKem768PublicKey.FromEncoding(bytes), envelopeKey.PublicKey);
-        var hmacKey = await keyRing.CopyHmacKeyAsync(hmacRecord, ct);
-        try
-        {
-            var issuedAt = time.GetUtcNow();
-            return await keyRing.UseSigningKeyAsync(signingRecord, signingKey =>
-            {
-                using var sealer = new EnvelopeSealer(tenantId, envelopeKey.Id, recipient, signingRecord.Id, signingKey, hmacKey);
-                return sealer.Seal(plaintext.Span, success, auditEventId, requestId, issuedAt);
-            }, ct);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(hmacKey);
-        }
-    }
+    public Task<SealedEnvelope> SealAsync(string tenantId, ReadOnlyMemory<byte> plaintext, bool success, string auditEventId, string requestId, CancellationToken ct) =>
+        SealCoreAsync(tenantId, plaintext, success, auditEventId, requestId, recordDigest: null, ct);
 
     /// <summary>
     /// Seals like <see cref="SealAsync"/>, and stores what the answer commits to with <paramref name="recordDigest"/>
@@ -49,8 +23,12 @@ public sealed class EnvelopeService(TenantKeyRing keyRing, TimeProvider time)
     /// </summary>
     /// <remarks>Every key is in hand before anything is recorded (the signing key is leased, so no cache expiry or KMS
     /// outage can stop the signature after the event naming it is durable).</remarks>
-    public async Task<SealedEnvelope> SealWhileRecordingAsync(string tenantId, ReadOnlyMemory<byte> plaintext, bool success, string auditEventId, string requestId,
-        Func<string, Task> recordDigest, CancellationToken ct)
+    public Task<SealedEnvelope> SealWhileRecordingAsync(string tenantId, ReadOnlyMemory<byte> plaintext, bool success, string auditEventId, string requestId,
+        Func<string, Task> recordDigest, CancellationToken ct) =>
+        SealCoreAsync(tenantId, plaintext, success, auditEventId, requestId, recordDigest ?? throw new ArgumentNullException(nameof(recordDigest)), ct);
+
+    private async Task<SealedEnvelope> SealCoreAsync(string tenantId, ReadOnlyMemory<byte> plaintext, bool success, string auditEventId, string requestId,
+        Func<string, Task>? recordDigest, CancellationToken ct)
     {
         using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("envelope.seal");
         activity?.SetTag("qp.tenant_id", tenantId);
@@ -69,6 +47,8 @@ public sealed class EnvelopeService(TenantKeyRing keyRing, TimeProvider time)
             using var signingKey = await keyRing.LeaseSigningKeyAsync(signingRecord, ct);
             using var sealer = new EnvelopeSealer(tenantId, envelopeKey.Id, recipient, signingRecord.Id, signingKey.Key, hmacKey);
             var encrypted = sealer.Encrypt(plaintext.Span, success, auditEventId, requestId, time.GetUtcNow());
+            if (recordDigest is null) return sealer.Sign(encrypted);
+
             var signing = Task.Run(() => sealer.Sign(encrypted), CancellationToken.None);
             Exception? recordFailure = null;
             try
