@@ -116,14 +116,14 @@ internal static class LoadMarkdown
                 L($"Where the memory is (MB; *anon* = anonymous RSS, *file* = file-backed RSS, GC figures from the gateway's last collection,");
                 L($"*not GC* = anonymous RSS the GC has not committed: native allocations such as SQLite's page caches, thread stacks, the runtime):");
                 L($"");
-                L($"| s | RSS | anon | file | GC heap | GC committed | not GC | gen2 GCs |");
-                L($"|---:|---:|---:|---:|---:|---:|---:|---:|");
+                L($"| s | RSS | anon | file | GC heap | GC committed | not GC | gen2 GCs | threads |");
+                L($"|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
                 foreach (var reading in s.Memory)
-                    L($"| {reading.Seconds:F0} | {reading.RssMb:F0} | {reading.AnonMb:F0} | {reading.FileMb:F0} | {reading.GcHeapMb:F1} | {reading.GcCommittedMb:F0} | {reading.NonGcAnonMb:F0} | {reading.Gen2Collections} |");
+                    L($"| {reading.Seconds:F0} | {reading.RssMb:F0} | {reading.AnonMb:F0} | {reading.FileMb:F0} | {reading.GcHeapMb:F1} | {reading.GcCommittedMb:F0} | {reading.NonGcAnonMb:F0} | {reading.Gen2Collections} | {reading.Threads} |");
                 var first = s.Memory[0];
                 var last = s.Memory[^1];
                 L($"");
-                L($"From the first reading to the last: RSS {last.RssMb - first.RssMb:+0;-0} MB, of which GC committed {last.GcCommittedMb - first.GcCommittedMb:+0;-0} MB, not-GC anonymous {last.NonGcAnonMb - first.NonGcAnonMb:+0;-0} MB, file-backed {last.FileMb - first.FileMb:+0;-0} MB.");
+                L($"From the first reading to the last: RSS {last.RssMb - first.RssMb:+0;-0;0} MB, of which GC committed {last.GcCommittedMb - first.GcCommittedMb:+0;-0;0} MB, not-GC anonymous {last.NonGcAnonMb - first.NonGcAnonMb:+0;-0;0} MB, file-backed {last.FileMb - first.FileMb:+0;-0;0} MB; threads {first.Threads} → {last.Threads}.");
                 L($"");
             }
         }

@@ -54,7 +54,10 @@ internal static class ProcFs
         return (fields[0], fields[1]);
     }
 
-    /// <summary>The kB values of the named lines of <c>/proc/&lt;pid&gt;/status</c> (0 for a line that is not there).</summary>
+    /// <summary>The process's thread count.</summary>
+    public static long Threads(int pid) => StatusKilobytes(pid, "Threads:")[0];
+
+    /// <summary>The kB values (or counts) of the named lines of <c>/proc/&lt;pid&gt;/status</c> (0 for a line that is not there).</summary>
     private static long[] StatusKilobytes(int pid, params string[] names)
     {
         var values = new long[names.Length];
@@ -91,7 +94,7 @@ internal static class ProcFs
     }
 
     private static long Kilobytes(string line) =>
-        long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        long.Parse(line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
     private static long ReadClockTicks()
     {

@@ -225,6 +225,9 @@ internal static class SeparateProcessBenchmark
             [PassthroughSection + "Routes__okta__Transforms__0__PathRemovePrefix"] = LoadTargets.PassthroughPrefix,
             [PassthroughSection + "Clusters__okta__Destinations__sandbox__Address"] = sandbox.ToString(),
             // Console logging stays as shipped (appsettings.json); the log goes to a file.
+            // As deploy/Dockerfile ships it: glibc's per-thread malloc arenas otherwise let native memory (SQLite's)
+            // creep up under load (load.md, "Memory": an A/B soak pair).
+            ["MALLOC_ARENA_MAX"] = "2",
         };
         if (kms is not null)
             foreach (var (key, value) in kms.GatewayEnvironment()) settings[key] = value;

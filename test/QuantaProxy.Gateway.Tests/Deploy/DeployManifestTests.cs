@@ -155,5 +155,6 @@ public sealed class DeployManifestTests
         Assert.That(lines[user], Does.Not.Contain("root"));
         Assert.That(lines, Has.Some.Contains("src/QuantaProxy.Gateway/QuantaProxy.Gateway.csproj"));
         Assert.That(lines, Has.Some.Contains("EXPOSE 8080"));
+        Assert.That(lines, Has.Some.Contains("MALLOC_ARENA_MAX=2"), "native memory stays flat under load only with few malloc arenas (load.md)");
     }
 }
