@@ -18,6 +18,8 @@ namespace QuantaProxy.Gateway.Okta;
 /// </summary>
 public sealed class OktaTokenProvider(OktaHttpClients clients, TimeProvider time)
 {
+    private static readonly System.Buffers.SearchValues<byte> OAuthErrorCodeBytes = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789_"u8);
+
     private const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     private const int MaxTokenResponseBytes = 64 * 1024;
     private const int MaxAccessTokenLength = 8 * 1024;
@@ -219,7 +221,13 @@ public sealed class OktaTokenProvider(OktaHttpClients clients, TimeProvider time
             {
                 var isError = reader.ValueTextEquals("error");
                 reader.Read();
-                if (isError) return reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= 64 ? reader.GetString() : null;
+                // Okta's error codes are short snake_case words; anything else (it ends up in exception messages and
+                // logs) is not repeated.
+                if (isError)
+                    return reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.Length is > 0 and <= 64
+                           && reader.ValueSpan.IndexOfAnyExcept(OAuthErrorCodeBytes) < 0
+                        ? reader.GetString()
+                        : null;
                 reader.Skip();
             }
         }
