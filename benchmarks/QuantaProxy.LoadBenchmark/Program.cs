@@ -8,6 +8,7 @@ using QuantaProxy.LoadBenchmark.SeparateProcess;
 //   dotnet run -c Release --project benchmarks/QuantaProxy.LoadBenchmark -- audit [--postgres CONNSTR] [--seconds 10] [--out benchmarks/results]
 //   ... -- load [--seconds 10] [--warmup-seconds 1] [--soak-seconds 300] [--clients 1,8,64] [--kms-url URL] [--seed-users 250] [--repo-root DIR]
 //        [--global-warmup-seconds 2] [--work-dir DIR (parent of the throwaway data folder)] [--keep-work]
+//        [--perf-seconds S (after each (c) cell, S more seconds of it profiled with perf; needs perf on the PATH)]
 //      (separate processes; needs the Release builds of src/QuantaProxy.Cli and src/QuantaProxy.Gateway: see benchmarks/README.md)
 //   ... -- native-crypto [--rounds 2000] [--append-to FILE]   (BouncyCastle against .NET's native ML-DSA/ML-KEM where supported)
 //   ... -- render-load [--out DIR]   (load.md again from load.json, measuring nothing)
@@ -103,6 +104,7 @@ switch (command)
             GlobalWarmup = TimeSpan.FromSeconds(double.Parse(Option("--global-warmup-seconds", "2"), CultureInfo.InvariantCulture)),
             WorkParent = Option("--work-dir", "") is { Length: > 0 } work ? work : null,
             KeepWork = args.Contains("--keep-work"),
+            PerfWindow = TimeSpan.FromSeconds(double.Parse(Option("--perf-seconds", "0"), CultureInfo.InvariantCulture)),
             BuildSeconds = Option("--build-seconds", "") is { Length: > 0 } build ? double.Parse(build, CultureInfo.InvariantCulture) : null,
         };
         using var cancel = new CancellationTokenSource();

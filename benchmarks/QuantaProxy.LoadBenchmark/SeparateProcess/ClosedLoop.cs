@@ -7,6 +7,8 @@ internal sealed record LoopResult(long Requests, long Errors, IReadOnlyDictionar
 {
     public double RequestsPerSecond => Seconds <= 0 ? 0 : Requests / Seconds;
 
+    public double MeanMs => SortedLatenciesMs.Length == 0 ? 0 : SortedLatenciesMs.Average();
+
     /// <summary>Nearest-rank percentile of all latencies, successful or not.</summary>
     public double Percentile(double q) => SortedLatenciesMs.Length == 0 ? 0 : SortedLatenciesMs[Math.Clamp((int)Math.Ceiling(q * SortedLatenciesMs.Length) - 1, 0, SortedLatenciesMs.Length - 1)];
 }

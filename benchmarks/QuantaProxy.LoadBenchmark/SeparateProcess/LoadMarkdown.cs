@@ -16,6 +16,81 @@ internal static class LoadMarkdown
         .SelectMany(c => c.GatewayCpuMsPerRequestByThread.Where(p => p.Value >= 0.02 * c.GatewayCpuMsPerRequest).Select(p => p.Key))
         .Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
 
+    /// <summary>Where a call's time goes in each gateway cell: the client's mean and the gateway's span means, nested.</summary>
+    private static void RenderStages(LoadReport r, Action<FormattableString> L)
+    {
+        var cells = r.Cells.Where(c => c.Target != "a" && c.GatewaySpans.Count > 0).ToList();
+        if (cells.Count == 0) return;
+        double Mean(CellResult c, string name) => c.GatewaySpans.TryGetValue(name, out var m) ? m.MeanMs : 0;
+        string Cell(double ms) => ms.ToString("F3", CultureInfo.InvariantCulture);
+        var rows = new List<(string Label, Func<CellResult, string> Value)>
+        {
+            ("client's mean latency (harness)", c => Cell(c.MeanMs)),
+            ("· outside the gateway's request span: client, loopback, Kestrel's reading before it", c => Cell(c.MeanMs - Mean(c, ServerSpans.ServerRequest))),
+            ("· the gateway's request span (ASP.NET Core `HttpRequestIn`)", c => Cell(Mean(c, ServerSpans.ServerRequest))),
+            ("· · middleware and writing the answer (request id, API key, limits, audit scope)", c => c.GatewaySpans.ContainsKey("proxy.call") ? Cell(Mean(c, ServerSpans.ServerRequest) - Mean(c, "proxy.call")) : ""),
+            ("· · `proxy.call`: the endpoint", c => Cell(Mean(c, "proxy.call"))),
+            ("· · · `vault.unseal`: credential row (+ cached or decapsulated secret)", c => Cell(Mean(c, "vault.unseal"))),
+            ("· · · `okta.request`: forwarding to Okta and reading its answer", c => Cell(Mean(c, "okta.request"))),
+            ("· · · `envelope.seal`: keys, encryption, then signature ∥ audit event", c => Cell(Mean(c, "envelope.seal"))),
+            ("· · · · `envelope.encrypt`: ML-KEM-768 + AES-256-GCM + HMAC input", c => Cell(Mean(c, "envelope.encrypt"))),
+            ("· · · · `envelope.sign`: ML-DSA-65 + HMAC-SHA-512 (on another thread)", c => Cell(Mean(c, "envelope.sign"))),
+            ("· · · · `audit.record`: from queueing the event to durable (meanwhile)", c => Cell(Mean(c, "audit.record"))),
+            ("· · · the rest of the endpoint: body, integration row, validation, Okta client, answer JSON", c => c.GatewaySpans.ContainsKey("proxy.call")
+                ? Cell(Mean(c, "proxy.call") - Mean(c, "vault.unseal") - Mean(c, "okta.request") - Mean(c, "envelope.seal")) : ""),
+            ("`audit.append`: one group commit (SQLite transaction + fsync)", c => Cell(Mean(c, "audit.append"))),
+            ("events per group commit", c => c.GatewaySpans.TryGetValue("audit.append", out var a) && c.GatewaySpans.TryGetValue("audit.record", out var e) && a.Count > 0
+                ? (e.Count / (double)a.Count).ToString("F1", CultureInfo.InvariantCulture) : ""),
+        };
+        L($"## Where a call's time goes (the gateway's spans)");
+        L($"");
+        L($"Mean milliseconds per call in each gateway cell: the clients' mean latency, and the mean of every span the gateway finished in the");
+        L($"window (read from the benchmark-only `GET /__benchmark/spans` before and after it). Nested rows are parts of the row above; rows");
+        L($"starting with *the rest* or *outside* are differences. The signature and the audit event overlap, so `envelope.seal` is about");
+        L($"`envelope.encrypt` + the longer of the two. At 64 clients the means include waiting for a core, a connection or a commit.");
+        L($"");
+        L($"| mean ms per call | {string.Join(" | ", cells.Select(c => $"({(c.Target == "c2" ? "c′" : c.Target)}) N={c.Clients}"))} |");
+        L($"|---|{string.Concat(cells.Select(_ => "---:|"))}");
+        foreach (var (label, value) in rows)
+        {
+            var values = cells.Select(value).ToList();
+            if (values.All(v => v is "" or "0.000")) continue;
+            L($"| {label} | {string.Join(" | ", values)} |");
+        }
+        L($"");
+    }
+
+    /// <summary>The perf profiles: shares of the gateway's CPU by category, and the heaviest symbols of each.</summary>
+    private static void RenderProfiles(LoadReport r, Action<FormattableString> L)
+    {
+        if (r.Profiles.Count == 0) return;
+        L($"## Where the gateway's CPU goes (perf)");
+        L($"");
+        L($"After each (c) cell, {r.Profiles.Count} more window(s) of the same load with `perf record -e cpu-clock -F 999 -g -p <gateway>` (every thread,");
+        L($"kernel included; JIT-compiled methods named from the runtime's perf map: `DOTNET_PerfMapEnabled=3`, `DOTNET_EnableWriteXorExecute=0`), reduced with");
+        L($"`perf report --no-children --sort dso,sym`: the share of the gateway's samples by where the CPU was (self time).");
+        L($"");
+        var categories = r.Profiles.SelectMany(p => p.Categories).GroupBy(c => c.Category)
+            .OrderByDescending(g => g.Max(c => c.Percent)).Select(g => g.Key).ToList();
+        L($"| share of the gateway's CPU samples | {string.Join(" | ", r.Profiles.Select(p => $"{p.Label} ({p.Samples:N0} samples)"))} |");
+        L($"|---|{string.Concat(r.Profiles.Select(_ => "---:|"))}");
+        foreach (var category in categories)
+            L($"| {category} | {string.Join(" | ", r.Profiles.Select(p => p.Categories.FirstOrDefault(c => c.Category == category) is { } c ? $"{c.Percent:F1} %" : "–"))} |");
+        var crypto = r.Profiles.Select(p => p.Categories.Where(c => c.Category.StartsWith("BouncyCastle", StringComparison.Ordinal) || c.Category.StartsWith("OpenSSL", StringComparison.Ordinal)).Sum(c => c.Percent));
+        L($"| *all cryptography (BouncyCastle + OpenSSL)* | {string.Join(" | ", crypto.Select(v => $"*{v:F1} %*"))} |");
+        L($"");
+        foreach (var p in r.Profiles)
+        {
+            L($"Heaviest symbols, {p.Label}:");
+            L($"");
+            L($"| self % | where | symbol |");
+            L($"|---:|---|---|");
+            foreach (var x in p.TopSymbols.Take(15))
+                L($"| {x.Percent:F2} | {x.Dso} | `{x.Symbol.Replace("|", "\\|", StringComparison.Ordinal)}` |");
+            L($"");
+        }
+    }
+
     public static string Render(LoadReport r, string? previous)
     {
         var md = new StringBuilder();
@@ -90,6 +165,8 @@ internal static class LoadMarkdown
         if (a1 is not null && c1 is not null)
             L($"- 1-client added p50 of (c) over (a): {c1.P50Ms:F2} − {a1.P50Ms:F2} = **{c1.P50Ms - a1.P50Ms:F2} ms**, against one seal + 0.5 ms = {cr.SealMedianMs1KiB + 0.5:F2} ms.");
         L($"");
+        RenderStages(r, L);
+        RenderProfiles(r, L);
         L($"## KMS and Okta token requests");
         L($"");
         L($"Counted from the gateway's side (its `quantaproxy.kms.unwraps` and `quantaproxy.okta.token_requests` meters and .NET's `http.client.request.duration`");

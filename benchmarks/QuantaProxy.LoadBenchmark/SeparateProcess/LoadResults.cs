@@ -8,12 +8,21 @@ internal sealed record CellResult(
     double GatewaySteadyRssMb, double GatewayPeakRssMb, double BenchmarkCpuShare, double OtherCpuShare,
     IReadOnlyDictionary<string, double> GatewayCpuMsPerRequestByThread)
 {
+    /// <summary>Mean latency as the clients saw it (the stage means below add up to means, not to percentiles).</summary>
+    public double MeanMs { get; init; }
+
+    /// <summary>The gateway's spans finished during the window, by name (empty for the sandbox-direct target).</summary>
+    public IReadOnlyDictionary<string, SpanMean> GatewaySpans { get; init; } = new Dictionary<string, SpanMean>();
+
     public static CellResult From(LoadTarget target, int clients, LoopResult loop, WindowUsage usage) => new(
         target.Key, target.Label, clients, loop.Requests, loop.Errors, loop.ErrorKinds, loop.Seconds, loop.RequestsPerSecond,
         loop.Percentile(0.50), loop.Percentile(0.90), loop.Percentile(0.99),
         WindowUsage.CpuMsPerRequest(usage.GatewayTicks, loop.Requests), WindowUsage.CpuMsPerRequest(usage.SandboxTicks, loop.Requests),
         WindowUsage.CpuMsPerRequest(usage.HarnessTicks, loop.Requests), usage.SteadyRssMb, usage.GatewayPeakRssMb, usage.BenchmarkCpuShare, usage.OtherCpuShare,
-        usage.GatewayThreadTicks.OrderByDescending(p => p.Value).ToDictionary(p => p.Key, p => Math.Round(WindowUsage.CpuMsPerRequest(p.Value, loop.Requests), 4), StringComparer.Ordinal));
+        usage.GatewayThreadTicks.OrderByDescending(p => p.Value).ToDictionary(p => p.Key, p => Math.Round(WindowUsage.CpuMsPerRequest(p.Value, loop.Requests), 4), StringComparer.Ordinal))
+    {
+        MeanMs = loop.MeanMs,
+    };
 }
 
 /// <summary>The long run at 64 clients on (c): does the gateway's memory settle, and does anything fail over time.</summary>
@@ -90,7 +99,11 @@ internal sealed record CryptoResult(
 internal sealed record LoadReport(
     DateTimeOffset StartedAt, double TotalSeconds, double? BuildSeconds, string Command, MachineInfo Machine, LoadSettingsSummary Settings,
     double GatewayStartSeconds, double WarmupSeconds, double GatewayIdleRssMb, CryptoResult Crypto, IReadOnlyList<CellResult> Cells, SoakResult? Soak,
-    RequestCounts SinceStart, RequestCounts DuringLoad, IReadOnlyList<TargetCheck> Targets, RequestCounts? ServiceAppCell = null);
+    RequestCounts SinceStart, RequestCounts DuringLoad, IReadOnlyList<TargetCheck> Targets, RequestCounts? ServiceAppCell = null)
+{
+    /// <summary>The gateway's CPU profiles (<c>--perf-seconds</c>), one per full-proxy client count; empty without the option.</summary>
+    public IReadOnlyList<ProfileResult> Profiles { get; init; } = [];
+}
 
 /// <summary>The settings a reader needs to interpret the numbers.</summary>
 internal sealed record LoadSettingsSummary(

@@ -13,6 +13,9 @@ internal sealed record LoadSettings(
     /// <summary>Seconds the Release build took before the harness started (from the script), for the report.</summary>
     public double? BuildSeconds { get; init; }
 
+    /// <summary>After each full-proxy cell, this long a window of the same load profiled with <c>perf</c> (zero: no profile).</summary>
+    public TimeSpan PerfWindow { get; init; }
+
     /// <summary>Keep the work folder (logs and data) for a look afterwards.</summary>
     public bool KeepWork { get; init; }
 

@@ -43,6 +43,13 @@ internal static class SeparateProcessBenchmark
         var statsUri = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/__sandbox/stats");
         var gatewayUri = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}/");
         var gatewaySettings = GatewaySettings(dataDir, sandboxUri, kms);
+        if (settings.PerfWindow > TimeSpan.Zero)
+        {
+            if (!PerfProfile.IsAvailable(out var why)) throw new InvalidOperationException($"--perf-seconds needs perf: {why}");
+            say($"profiling with {why}");
+            foreach (var (key, value) in PerfProfile.GatewayEnvironment) gatewaySettings[key] = value;
+        }
+        var profiles = new List<ProfileResult>();
         ChildProcess? sandbox = null, gateway = null;
         using var serviceApp = new ServiceApp();
         try
@@ -97,10 +104,22 @@ internal static class SeparateProcessBenchmark
                     {
                         var countersBefore = target.Key == "c2" ? await ServerCounters.ReadAsync(http, gatewayUri, statsUri, kms?.HostPort, ct) : null;
                         await ClosedLoop.RunAsync(clients, settings.Warmup, target.Call, ct);
+                        var spansBefore = await ServerSpans.ReadAsync(http, gatewayUri, ct);
                         using var meter = WindowMeter.Start(gateway.Id, sandbox.Id, TimeSpan.FromMilliseconds(200));
                         var loop = await ClosedLoop.RunAsync(clients, settings.Cell, target.Call, ct);
-                        var cell = CellResult.From(target, clients, loop, await meter.StopAsync());
+                        var usage = await meter.StopAsync();
+                        var cell = CellResult.From(target, clients, loop, usage) with
+                        {
+                            GatewaySpans = target.Key == "a" ? new Dictionary<string, SpanMean>() : (await ServerSpans.ReadAsync(http, gatewayUri, ct) - spansBefore).Means(),
+                        };
                         cells.Add(cell);
+                        if (settings.PerfWindow > TimeSpan.Zero && target.Key == "c")
+                        {
+                            var profile = await PerfProfile.RecordAsync(gateway.Id, $"(c) N={clients}", Path.Combine(work, $"perf-c-{clients}.data"),
+                                () => ClosedLoop.RunAsync(clients, settings.PerfWindow, target.Call, ct));
+                            profiles.Add(profile);
+                            say($"profile {profile.Label}: {profile.Samples:N0} samples; {string.Join(", ", profile.Categories.Take(4).Select(c => $"{c.Category} {c.Percent:F1} %"))}");
+                        }
                         if (countersBefore is not null)
                             serviceAppCounts = RequestCounts.From("the service-app cell (c′), its 1 s warm-up included", await ServerCounters.ReadAsync(http, gatewayUri, statsUri, kms?.HostPort, ct) - countersBefore);
                         say(string.Create(CultureInfo.InvariantCulture,
@@ -154,13 +173,16 @@ internal static class SeparateProcessBenchmark
                     kms is null ? "Local key wrapper" : $"AwsKms against {kms.Url} (KMS-compatible server)", "SQLite (WAL, synchronous=FULL) in the throwaway data folder",
                     gatewaySettings.Where(p => !p.Key.StartsWith("AWS_", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
                 var report = new LoadReport(started, clock.Elapsed.TotalSeconds, settings.BuildSeconds, settings.Command, machine, summary, gatewayStartSeconds, warmup, idleRss, crypto, cells, soak,
-                    sinceStart, duringLoad, [], serviceAppCounts);
+                    sinceStart, duringLoad, [], serviceAppCounts) { Profiles = profiles };
                 return report with { Targets = TargetChecks.Evaluate(report) };
             }
         }
         finally
         {
+            var gatewayPid = gateway?.Id;
             gateway?.Dispose();
+            // The runtime's perf map outlives the process; it is only of use to the profile just reduced.
+            if (settings.PerfWindow > TimeSpan.Zero && gatewayPid is { } pid) File.Delete($"/tmp/perf-{pid}.map"); // the runtime writes it to /tmp, whatever TMPDIR says
             sandbox?.Dispose();
             try
             {

@@ -46,6 +46,8 @@ public sealed class AuditAppender : IHostedService, IDisposable
     public async Task<long> AppendAsync(PendingAuditEvent auditEvent, CancellationToken ct)
     {
         if (_stopping) throw new AuditUnavailableException("The audit appender has stopped.");
+        // From queueing to durable: the commit this event rode in, or the wait for a writer and its batch.
+        using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("audit.record");
         await ReserveAsync(ct);
         var pending = new Pending(auditEvent);
         _queue.Enqueue(pending);

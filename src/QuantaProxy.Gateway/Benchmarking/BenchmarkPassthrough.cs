@@ -18,6 +18,9 @@ public static class BenchmarkPassthrough
 
     public const string CountersPath = "/__benchmark/counters";
 
+    /// <summary>Count and summed duration of each span name (<see cref="BenchmarkSpans"/>).</summary>
+    public const string SpansPath = "/__benchmark/spans";
+
     /// <summary>The managed heap as the GC saw it at its last collection, to split the process's RSS into managed and the rest.</summary>
     public const string MemoryPath = "/__benchmark/memory";
 
@@ -31,6 +34,7 @@ public static class BenchmarkPassthrough
             throw new InvalidOperationException($"{Section} is a benchmark-only baseline and was refused: {string.Join(" ", problems)} Remove the section in any real deployment.");
         builder.Services.AddReverseProxy().LoadFromConfig(section);
         builder.Services.AddSingleton<BenchmarkCounters>();
+        builder.Services.AddSingleton<BenchmarkSpans>();
         builder.Services.AddSingleton<Marker>();
     }
 
@@ -39,9 +43,11 @@ public static class BenchmarkPassthrough
     {
         if (app.Services.GetService<Marker>() is null) return;
         var counters = app.Services.GetRequiredService<BenchmarkCounters>();
+        var spans = app.Services.GetRequiredService<BenchmarkSpans>();
         app.Logger.LogWarning("{Section} is enabled: benchmark-only passthrough routes under {Prefix} forward without API key, envelope or audit", Section, PathPrefix);
         app.MapReverseProxy();
         app.MapGet(CountersPath, () => Results.Json(counters.Snapshot(), GatewayJson.Options)).ExcludeFromDescription();
+        app.MapGet(SpansPath, () => Results.Json(spans.Snapshot(), GatewayJson.Options)).ExcludeFromDescription();
         app.MapGet(MemoryPath, () =>
         {
             var info = GC.GetGCMemoryInfo(GCKind.Any);

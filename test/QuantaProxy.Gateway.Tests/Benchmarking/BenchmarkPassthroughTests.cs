@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using QuantaProxy.Gateway.Benchmarking;
 using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.OktaSandbox;
 
@@ -71,7 +72,7 @@ public sealed class BenchmarkPassthroughTests
         await app.StartAsync();
         var before = _okta.Stats.Requests;
 
-        foreach (var path in new[] { Path, "/__benchmark/counters" })
+        foreach (var path in new[] { Path, "/__benchmark/counters", "/__benchmark/spans", "/__benchmark/memory" })
         {
             using var response = await GetAsync(app, path);
             var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -113,11 +114,22 @@ public sealed class BenchmarkPassthroughTests
         var users = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
         using var counters = await GetAsync(app, "/__benchmark/counters");
         var totals = JsonNode.Parse(await counters.Content.ReadAsStringAsync())!.AsObject();
+        // A request's span ends just after its answer is written: read until the two requests before have ended.
+        JsonObject spanTotals;
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        do
+        {
+            using var spans = await GetAsync(app, "/__benchmark/spans");
+            spanTotals = JsonNode.Parse(await spans.Content.ReadAsStringAsync())!.AsObject();
+        } while ((spanTotals[BenchmarkSpans.ServerRequest]?["count"]?.GetValue<long>() ?? 0) < 2 && DateTime.UtcNow < deadline);
         Assert.Multiple(() =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(users, Has.Count.EqualTo(2));
             Assert.That(totals.Select(p => p.Key), Has.Some.StartsWith("http.client.requests{server.address=127.0.0.1,server.port=" + _okta.BaseAddress.Port));
+            var server = spanTotals[BenchmarkSpans.ServerRequest]!;
+            Assert.That(server["count"]!.GetValue<long>(), Is.GreaterThanOrEqualTo(2));
+            Assert.That(server["total_ms"]!.GetValue<double>(), Is.GreaterThan(0));
         });
         await app.StopAsync();
     }
