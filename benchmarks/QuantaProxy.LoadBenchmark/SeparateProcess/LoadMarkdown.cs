@@ -23,24 +23,26 @@ internal static class LoadMarkdown
         if (cells.Count == 0) return;
         double Mean(CellResult c, string name) => c.GatewaySpans.TryGetValue(name, out var m) ? m.MeanMs : 0;
         string Cell(double ms) => ms.ToString("F3", CultureInfo.InvariantCulture);
+        // A span the cell never had (the plain route has no endpoint, a service app no unseal) is a dash, not a zero.
+        Func<CellResult, string> Span(string name) => c => c.GatewaySpans.TryGetValue(name, out var m) ? Cell(m.MeanMs) : "–";
         var rows = new List<(string Label, Func<CellResult, string> Value)>
         {
             ("client's mean latency (harness)", c => Cell(c.MeanMs)),
             ("· outside the gateway's request span: client, loopback, Kestrel's reading before it", c => Cell(c.MeanMs - Mean(c, ServerSpans.ServerRequest))),
-            ("· the gateway's request span (ASP.NET Core `HttpRequestIn`)", c => Cell(Mean(c, ServerSpans.ServerRequest))),
-            ("· · middleware and writing the answer (request id, API key, limits, audit scope)", c => c.GatewaySpans.ContainsKey("proxy.call") ? Cell(Mean(c, ServerSpans.ServerRequest) - Mean(c, "proxy.call")) : ""),
-            ("· · `proxy.call`: the endpoint", c => Cell(Mean(c, "proxy.call"))),
-            ("· · · `vault.unseal`: credential row (+ cached or decapsulated secret)", c => Cell(Mean(c, "vault.unseal"))),
-            ("· · · `okta.request`: forwarding to Okta and reading its answer", c => Cell(Mean(c, "okta.request"))),
-            ("· · · `envelope.seal`: keys, encryption, then signature ∥ audit event", c => Cell(Mean(c, "envelope.seal"))),
-            ("· · · · `envelope.encrypt`: ML-KEM-768 + AES-256-GCM + HMAC input", c => Cell(Mean(c, "envelope.encrypt"))),
-            ("· · · · `envelope.sign`: ML-DSA-65 + HMAC-SHA-512 (on another thread)", c => Cell(Mean(c, "envelope.sign"))),
-            ("· · · · `audit.record`: from queueing the event to durable (meanwhile)", c => Cell(Mean(c, "audit.record"))),
+            ("· the gateway's request span (ASP.NET Core `HttpRequestIn`)", Span(ServerSpans.ServerRequest)),
+            ("· · middleware and writing the answer (request id, API key, limits, audit scope)", c => c.GatewaySpans.ContainsKey("proxy.call") ? Cell(Mean(c, ServerSpans.ServerRequest) - Mean(c, "proxy.call")) : "–"),
+            ("· · `proxy.call`: the endpoint", Span("proxy.call")),
+            ("· · · `vault.unseal`: credential row (+ cached or decapsulated secret)", Span("vault.unseal")),
+            ("· · · `okta.request`: forwarding to Okta and reading its answer", Span("okta.request")),
+            ("· · · `envelope.seal`: keys, encryption, then signature ∥ audit event", Span("envelope.seal")),
+            ("· · · · `envelope.encrypt`: ML-KEM-768 + AES-256-GCM, the signed message M and its SHA-256", Span("envelope.encrypt")),
+            ("· · · · `envelope.sign`: ML-DSA-65 + HMAC-SHA-512 (on another thread)", Span("envelope.sign")),
+            ("· · · · `audit.record`: from queueing the event to durable (meanwhile)", Span("audit.record")),
             ("· · · the rest of the endpoint: body, integration row, validation, Okta client, answer JSON", c => c.GatewaySpans.ContainsKey("proxy.call")
-                ? Cell(Mean(c, "proxy.call") - Mean(c, "vault.unseal") - Mean(c, "okta.request") - Mean(c, "envelope.seal")) : ""),
-            ("`audit.append`: one group commit (SQLite transaction + fsync)", c => Cell(Mean(c, "audit.append"))),
+                ? Cell(Mean(c, "proxy.call") - Mean(c, "vault.unseal") - Mean(c, "okta.request") - Mean(c, "envelope.seal")) : "–"),
+            ("`audit.append`: one group commit (SQLite transaction + fsync)", Span("audit.append")),
             ("events per group commit", c => c.GatewaySpans.TryGetValue("audit.append", out var a) && c.GatewaySpans.TryGetValue("audit.record", out var e) && a.Count > 0
-                ? (e.Count / (double)a.Count).ToString("F1", CultureInfo.InvariantCulture) : ""),
+                ? (e.Count / (double)a.Count).ToString("F1", CultureInfo.InvariantCulture) : "–"),
         };
         L($"## Where a call's time goes (the gateway's spans)");
         L($"");
@@ -54,7 +56,7 @@ internal static class LoadMarkdown
         foreach (var (label, value) in rows)
         {
             var values = cells.Select(value).ToList();
-            if (values.All(v => v is "" or "0.000")) continue;
+            if (values.All(v => v is "–")) continue;
             L($"| {label} | {string.Join(" | ", values)} |");
         }
         L($"");

@@ -181,8 +181,8 @@ internal static class SeparateProcessBenchmark
         {
             var gatewayPid = gateway?.Id;
             gateway?.Dispose();
-            // The runtime's perf map outlives the process; it is only of use to the profile just reduced.
-            if (settings.PerfWindow > TimeSpan.Zero && gatewayPid is { } pid) File.Delete($"/tmp/perf-{pid}.map"); // the runtime writes it to /tmp, whatever TMPDIR says
+            // The runtime's perf map outlives the process; it is of use only to re-read a kept perf data file.
+            if (settings.PerfWindow > TimeSpan.Zero && !settings.KeepWork && gatewayPid is { } pid) File.Delete($"/tmp/perf-{pid}.map"); // the runtime writes it to /tmp, whatever TMPDIR says
             sandbox?.Dispose();
             try
             {

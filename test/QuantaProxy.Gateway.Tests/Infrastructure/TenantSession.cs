@@ -20,6 +20,19 @@ public sealed record TenantSession(string TenantId, string ApiKey, string ApiKey
             Convert.FromBase64String(tenant["hmac_key"]!.GetValue<string>()), seed, registered["key_id"]!.GetValue<string>());
     }
 
+    /// <summary>A sealed SSWS <c>api_key</c> credential and an integration on it that allows only <c>list_users</c>, against <paramref name="okta"/>.</summary>
+    public async Task<(string Credential, string Integration)> ListUsersIntegrationAsync(GatewayHost host, Uri okta, string token)
+    {
+        var credential = (await host.OkAsync(HttpMethod.Post, "/api/v2/vault/seal", ApiKey,
+            new { credential_type = "api_key", name = "okta", secret = new { token } }))["credential_id"]!.GetValue<string>();
+        var integration = (await host.OkAsync(HttpMethod.Post, "/api/v2/integrations", ApiKey, new
+        {
+            system_type = "okta", name = "sandbox", okta_domain = okta.ToString().TrimEnd('/'), credential_id = credential,
+            scopes = new[] { "okta.users.read" }, allowed_operations = new[] { "list_users" },
+        }))["integration_id"]!.GetValue<string>();
+        return (credential, integration);
+    }
+
     /// <summary>The tenant key bundle of FORMATS.md §4, built from what the tenant kept and the gateway's public keys.</summary>
     public async Task<string> BundleJsonAsync(GatewayHost host)
     {

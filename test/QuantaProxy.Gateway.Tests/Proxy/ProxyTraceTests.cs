@@ -26,13 +26,7 @@ public sealed class ProxyTraceTests
     {
         await using var host = await GatewayHost.StartAsync();
         var tenant = await TenantSession.CreateAsync(host, "trace");
-        var credential = (await host.OkAsync(HttpMethod.Post, "/api/v2/vault/seal", tenant.ApiKey,
-            new { credential_type = "api_key", name = "okta", secret = new { token = Token } }))["credential_id"]!.GetValue<string>();
-        var integration = (await host.OkAsync(HttpMethod.Post, "/api/v2/integrations", tenant.ApiKey, new
-        {
-            system_type = "okta", name = "sandbox", okta_domain = _okta.BaseAddress.ToString().TrimEnd('/'), credential_id = credential,
-            scopes = new[] { "okta.users.read" }, allowed_operations = new[] { "list_users" },
-        }))["integration_id"]!.GetValue<string>();
+        var (_, integration) = await tenant.ListUsersIntegrationAsync(host, _okta.BaseAddress, Token);
         using var capture = new TelemetryCapture();
 
         using var request = GatewayHost.Request(HttpMethod.Post, "/api/v2/proxy/outbound", tenant.ApiKey, new { integration_id = integration, operation = "list_users", payload = new { limit = 2 } });

@@ -134,13 +134,7 @@ public sealed class UnsealedCredentialCacheTests
     private async Task<(TenantSession Tenant, string Credential, string Integration)> ProvisionAsync(GatewayHost host)
     {
         var tenant = await TenantSession.CreateAsync(host, "cache");
-        var credential = (await host.OkAsync(HttpMethod.Post, "/api/v2/vault/seal", tenant.ApiKey,
-            new { credential_type = "api_key", name = "okta", secret = new { token = Token } }))["credential_id"]!.GetValue<string>();
-        var integration = (await host.OkAsync(HttpMethod.Post, "/api/v2/integrations", tenant.ApiKey, new
-        {
-            system_type = "okta", name = "sandbox", okta_domain = _okta.BaseAddress.ToString().TrimEnd('/'), credential_id = credential,
-            scopes = new[] { "okta.users.read" }, allowed_operations = new[] { "list_users" },
-        }))["integration_id"]!.GetValue<string>();
+        var (credential, integration) = await tenant.ListUsersIntegrationAsync(host, _okta.BaseAddress, Token);
         return (tenant, credential, integration);
     }
 
