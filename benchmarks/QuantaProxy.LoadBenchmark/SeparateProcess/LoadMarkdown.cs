@@ -81,6 +81,16 @@ internal static class LoadMarkdown
         var crypto = r.Profiles.Select(p => p.Categories.Where(c => c.Category.StartsWith("BouncyCastle", StringComparison.Ordinal) || c.Category.StartsWith("OpenSSL", StringComparison.Ordinal)).Sum(c => c.Percent));
         L($"| *all cryptography (BouncyCastle + OpenSSL)* | {string.Join(" | ", crypto.Select(v => $"*{v:F1} %*"))} |");
         L($"");
+        if (r.Profiles.Any(p => p.Frames.Count > 0))
+        {
+            L($"Inclusive shares (`perf report --children`: the samples with the frame anywhere on their stack) of the envelope's synchronous parts:");
+            L($"");
+            L($"| share of the gateway's CPU samples, inclusive | {string.Join(" | ", r.Profiles.Select(p => p.Label))} |");
+            L($"|---|{string.Concat(r.Profiles.Select(_ => "---:|"))}");
+            foreach (var label in r.Profiles.SelectMany(p => p.Frames).Select(f => f.Category).Distinct())
+                L($"| {label} | {string.Join(" | ", r.Profiles.Select(p => p.Frames.FirstOrDefault(f => f.Category == label) is { } f ? $"{f.Percent:F1} %" : "–"))} |");
+            L($"");
+        }
         foreach (var p in r.Profiles)
         {
             L($"Heaviest symbols, {p.Label}:");

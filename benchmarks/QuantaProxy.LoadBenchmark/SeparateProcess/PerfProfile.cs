@@ -54,7 +54,40 @@ internal static partial class PerfProfile
         if (!File.Exists(dataPath)) throw new InvalidOperationException($"perf record wrote nothing: {await stderr}");
         var (code, report) = Run("perf", ["report", "-i", dataPath, "--stdio", "--no-children", "-g", "none", "-n", "-t", "\t", "--sort", "dso,sym", "--percent-limit", "0"], TimeSpan.FromMinutes(3));
         if (code != 0) throw new InvalidOperationException($"perf report exited with {code}");
-        return Reduce(label, report);
+        var (childrenCode, children) = Run("perf", ["report", "-i", dataPath, "--stdio", "--children", "-g", "none", "-t", "\t", "--sort", "sym", "--percent-limit", "0"], TimeSpan.FromMinutes(3));
+        if (childrenCode != 0) throw new InvalidOperationException($"perf report --children exited with {childrenCode}");
+        return Reduce(label, report) with { Frames = Inclusive(children) };
+    }
+
+    /// <summary>
+    /// Synchronous frames whose inclusive share (the samples with the frame anywhere on the stack) says what one
+    /// operation costs in all: the envelope's two halves and, inside the signature, the matrix <b>A</b> that
+    /// BouncyCastle expands from the public seed ρ again on every signature (per-key work its API gives no way to keep).
+    /// Asynchronous methods are left out: their frames hold only the part of a call that ran before its first await.
+    /// </summary>
+    internal static readonly (string Label, string Frame)[] InclusiveFrames =
+    [
+        ("`EnvelopeSealer.Sign`: the envelope's signature (ML-DSA-65 + HMAC-SHA-512)", "QuantaProxy.Crypto.Envelopes.EnvelopeSealer::Sign("),
+        ("· `MLDsaSigner.GenerateSignature`: ML-DSA-65 (BouncyCastle)", "Org.BouncyCastle.Crypto.Signers.MLDsaSigner::GenerateSignature("),
+        ("· · `MLDsa.Poly.UniformBlocks`: the matrix A sampled from ρ again (per key, redone every signature)", "Org.BouncyCastle.Crypto.Signers.MLDsa.Poly::UniformBlocks("),
+        ("`EnvelopeSealer.Encrypt`: the envelope's encryption (HPKE with ML-KEM-768, AES-256-GCM, M and its digest)", "QuantaProxy.Crypto.Envelopes.EnvelopeSealer::Encrypt("),
+        ("· `MLKemEngine.KemEncrypt`: ML-KEM-768 encapsulation (BouncyCastle)", "Org.BouncyCastle.Crypto.Kems.MLKem.MLKemEngine::KemEncrypt("),
+    ];
+
+    /// <summary>Inclusive shares of <see cref="InclusiveFrames"/> from <c>perf report --children -t TAB --sort sym</c> text.</summary>
+    internal static IReadOnlyList<ProfileCategory> Inclusive(string report)
+    {
+        var shares = new double[InclusiveFrames.Length];
+        foreach (var line in report.Split('\n'))
+        {
+            if (line.StartsWith('#')) continue;
+            var fields = line.Split('\t');
+            if (fields.Length != 3 || !double.TryParse(fields[0].Trim().TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var children)) continue;
+            // One method may have several compiled versions (tier 1, OSR): a sample is in one of them, so they add up.
+            for (var i = 0; i < InclusiveFrames.Length; i++)
+                if (fields[2].Contains(InclusiveFrames[i].Frame, StringComparison.Ordinal)) shares[i] += children;
+        }
+        return InclusiveFrames.Select((f, i) => new ProfileCategory(f.Label, Math.Round(shares[i], 2))).ToList();
     }
 
     /// <summary>Shares by category and the heaviest symbols, from <c>perf report -n -t TAB --sort dso,sym</c> text.</summary>
@@ -153,7 +186,11 @@ internal static partial class PerfProfile
 }
 
 /// <summary>One profiled window: its sample count, the shares by category, and the heaviest symbols.</summary>
-internal sealed record ProfileResult(string Label, long Samples, IReadOnlyList<ProfileCategory> Categories, IReadOnlyList<ProfileSymbol> TopSymbols);
+internal sealed record ProfileResult(string Label, long Samples, IReadOnlyList<ProfileCategory> Categories, IReadOnlyList<ProfileSymbol> TopSymbols)
+{
+    /// <summary>Inclusive shares of a few synchronous frames (<see cref="PerfProfile.InclusiveFrames"/>).</summary>
+    public IReadOnlyList<ProfileCategory> Frames { get; init; } = [];
+}
 
 internal sealed record ProfileCategory(string Category, double Percent);
 
