@@ -22,7 +22,7 @@ internal static partial class PerfProfile
         ["DOTNET_EnableWriteXorExecute"] = "0",
     };
 
-    /// <summary>Whether <c>perf</c> is on the PATH and allowed to sample another process.</summary>
+    /// <summary>Whether <c>perf</c> is on the PATH (whether it may sample another process shows at the first record).</summary>
     public static bool IsAvailable(out string why)
     {
         try
@@ -48,7 +48,7 @@ internal static partial class PerfProfile
         var stderr = perf.StandardError.ReadToEndAsync();
         await Task.Delay(300); // perf attaches to every thread before the load starts
         await load();
-        // perf stops on SIGINT and writes its file; .NET can signal a child process directly.
+        // perf writes its file and stops on SIGINT; .NET has no call that sends one, so `kill -INT` does.
         Signal(perf.Id);
         if (!perf.WaitForExit(60_000)) perf.Kill();
         if (!File.Exists(dataPath)) throw new InvalidOperationException($"perf record wrote nothing: {await stderr}");
