@@ -78,11 +78,8 @@ internal static partial class PerfProfile
     internal static IReadOnlyList<ProfileCategory> Inclusive(string report)
     {
         var shares = new double[InclusiveFrames.Length];
-        foreach (var line in report.Split('\n'))
+        foreach (var (children, fields) in Rows(report, 3))
         {
-            if (line.StartsWith('#')) continue;
-            var fields = line.Split('\t');
-            if (fields.Length != 3 || !double.TryParse(fields[0].Trim().TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var children)) continue;
             // One method may have several compiled versions (tier 1, OSR): a sample is in one of them, so they add up.
             for (var i = 0; i < InclusiveFrames.Length; i++)
                 if (fields[2].Contains(InclusiveFrames[i].Frame, StringComparison.Ordinal)) shares[i] += children;
@@ -95,13 +92,10 @@ internal static partial class PerfProfile
     {
         var symbols = new List<ProfileSymbol>();
         long samples = 0;
-        foreach (var line in report.Split('\n'))
+        // " 1.83%  \t  1093 \tlibc.so.6   \t[.] __memset_evex_unaligned_erms" (a shared object's name may hold spaces)
+        foreach (var (percent, fields) in Rows(report, 4))
         {
-            if (line.StartsWith('#')) continue;
-            // " 1.83%  \t  1093 \tlibc.so.6   \t[.] __memset_evex_unaligned_erms" (a shared object's name may hold spaces)
-            var fields = line.Split('\t');
-            if (fields.Length != 4 || fields[3].Length < 4 || fields[3][0] != '[') continue;
-            if (!double.TryParse(fields[0].Trim().TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var percent)) continue;
+            if (fields[3].Length < 4 || fields[3][0] != '[') continue;
             if (!long.TryParse(fields[1].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)) continue;
             samples += count;
             var dso = fields[2].Trim();
@@ -114,6 +108,18 @@ internal static partial class PerfProfile
             .OrderByDescending(c => c.Percent).ToList();
         var top = symbols.OrderByDescending(x => x.Percent).Take(25).ToList();
         return new ProfileResult(label, samples, categories, top);
+    }
+
+    /// <summary>The data rows of a <c>perf report -t TAB</c> text with <paramref name="fieldCount"/> fields, and each row's leading percentage.</summary>
+    private static IEnumerable<(double Percent, string[] Fields)> Rows(string report, int fieldCount)
+    {
+        foreach (var line in report.Split('\n'))
+        {
+            if (line.StartsWith('#')) continue;
+            var fields = line.Split('\t');
+            if (fields.Length == fieldCount && double.TryParse(fields[0].Trim().TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out var percent))
+                yield return (percent, fields);
+        }
     }
 
     /// <summary>Where a sample's time went, by the code it was in (the order of the checks matters: first match wins).</summary>
