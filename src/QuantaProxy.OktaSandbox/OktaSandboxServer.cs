@@ -50,6 +50,13 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         var tokens = options.ApiTokens.Select(Encoding.UTF8.GetBytes).ToList();
         var buckets = new ConcurrentDictionary<string, (long Window, int Used)>(StringComparer.Ordinal);
 
+        // What arrived on the wire, before routing decodes or normalises anything: tests check the gateway against this.
+        app.Use((http, next) =>
+        {
+            var target = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "";
+            stats.Receive(http.Request.Method, target);
+            return next(http);
+        });
         app.Use(async (http, next) =>
         {
             if (!http.Request.Path.StartsWithSegments("/api/v1", StringComparison.Ordinal))

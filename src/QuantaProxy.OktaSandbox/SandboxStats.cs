@@ -9,6 +9,8 @@ public sealed class SandboxStats
     private long _createdUsers;
     private long _tokenRequests;
     private long _tokensIssued;
+    private const int MaxReceived = 10_000;
+    private readonly Queue<(string Method, string Target)> _received = new();
 
     public long Requests => Interlocked.Read(ref _requests);
     public long CreatedUsers => Interlocked.Read(ref _createdUsers);
@@ -24,6 +26,30 @@ public sealed class SandboxStats
     {
         Interlocked.Increment(ref _requests);
         ByOperation.AddOrUpdate(operation, 1, static (_, n) => n + 1);
+    }
+
+    /// <summary>Method and raw request target (path and query exactly as sent) of the most recent requests, oldest first.</summary>
+    public IReadOnlyList<(string Method, string Target)> Received
+    {
+        get
+        {
+            lock (_received) return [.. _received];
+        }
+    }
+
+    /// <summary>Forgets what was received so far (a test's next step starts from an empty list).</summary>
+    public void ClearReceived()
+    {
+        lock (_received) _received.Clear();
+    }
+
+    internal void Receive(string method, string target)
+    {
+        lock (_received)
+        {
+            if (_received.Count == MaxReceived) _received.Dequeue();
+            _received.Enqueue((method, target));
+        }
     }
 
     internal void UserCreated() => Interlocked.Increment(ref _createdUsers);

@@ -14,6 +14,8 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
 {
     public const int MaxResponseBytes = 8 * 1024 * 1024;
     internal const string UserAgent = "QuantaProxy/1.0";
+    /// <summary>The invariant of <see cref="OktaWirePath"/> failed just before sending: a refusal, not an upstream failure.</summary>
+    public const string PathMismatchCode = "request_path_mismatch";
 
     public async Task<OktaCallResult> CallAsync(OktaCallContext context, OktaOperation operation, ValidatedOktaRequest request, CancellationToken ct)
     {
@@ -138,11 +140,12 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
             http.Request.ContentLength = request.JsonBody.Length;
             http.Request.Body = new MemoryStream(request.JsonBody, writable: false);
         }
+        WirePathGuard.Expect(http, request);
         var capture = new BoundedCaptureStream(MaxResponseBytes);
         http.Response.Body = capture;
 
         var config = new ForwarderRequestConfig { ActivityTimeout = resilience.CallTimeout, Version = new Version(1, 1), VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher };
-        var error = await forwarder.SendAsync(http, context.OktaBaseUri.GetLeftPart(UriPartial.Authority), clients.For(context.OktaBaseUri), config, HttpTransformer.Empty, ct);
+        var error = await forwarder.SendAsync(http, context.OktaBaseUri.GetLeftPart(UriPartial.Authority), clients.For(context.OktaBaseUri), config, WirePathGuard.Instance, ct);
         if (error == ForwarderError.None)
         {
             state.MayHaveReachedOkta = true;
@@ -151,6 +154,8 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
         }
         ct.ThrowIfCancellationRequested();
         var cause = http.Features.Get<IForwarderErrorFeature>()?.Exception;
+        if (cause is WirePathMismatchException)
+            throw new OktaCallException(PathMismatchCode, "The request's path would not be the catalog operation's path; it was not sent.", cause) { MayHaveReachedOkta = false };
         if (capture.Overflowed)
         {
             state.MayHaveReachedOkta = true;

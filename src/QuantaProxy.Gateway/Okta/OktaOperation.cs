@@ -68,11 +68,14 @@ public sealed class OktaOperation
 
         var path = new StringBuilder(PathTemplate.Length + 64);
         path.Append(PathTemplate);
-        foreach (var (placeholder, field) in _pathParameters)
+        var arguments = new string[_pathParameters.Count];
+        for (var i = 0; i < _pathParameters.Count; i++)
         {
+            var (placeholder, field) = _pathParameters[i];
             if (!members.TryGetValue(field, out var value))
                 throw new PayloadValidationException($"payload.{field}", $"payload.{field} is required.");
             var id = OktaPayloadRules.Id(value, $"payload.{field}");
+            arguments[i] = id;
             path.Replace("{" + placeholder + "}", Uri.EscapeDataString(id));
         }
 
@@ -99,7 +102,11 @@ public sealed class OktaOperation
             OktaBodyKind.UpdateUser => OktaUserBody.Update(members),
             _ => null,
         };
-        return new ValidatedOktaRequest(Method, path.ToString(), body);
+        var request = new ValidatedOktaRequest(Method, path.ToString(), body) { PathTemplate = PathTemplate, PathArguments = arguments };
+        // Whatever the id rules let through, a path that Uri would rewrite never leaves the gateway.
+        if (!OktaWirePath.SurvivesUriParsing(request))
+            throw new PayloadValidationException("payload", "payload has a path value that would change the request's path.");
+        return request;
     }
 
     public override string ToString() => $"{Name} ({Method} {PathTemplate})";

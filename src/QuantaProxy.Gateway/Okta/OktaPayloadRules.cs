@@ -28,9 +28,26 @@ internal static partial class OktaPayloadRules
     {
         var text = String(value, field, MaxIdLength);
         if (text.Length == 0) throw new PayloadValidationException(field, $"{field} must not be empty.");
-        if (text.Contains("..", StringComparison.Ordinal) || !IdPattern().IsMatch(text))
-            throw new PayloadValidationException(field, $"{field} must be an Okta id: letters, digits and . _ @ + - only, without '..'.");
+        // "." and ".." are removed by Uri (and by servers) as dot segments, turning e.g. update_user into create_user;
+        // a leading or trailing dot is what some servers trim, so none of them is an id.
+        if (IsDotSegment(text) || text.Contains("..", StringComparison.Ordinal) || text[0] == '.' || text[^1] == '.' || !IdPattern().IsMatch(text))
+            throw new PayloadValidationException(field, $"{field} must be an Okta id or login: letters, digits and . _ @ + - only, not starting or ending with '.', without '..'.");
         return text;
+    }
+
+    /// <summary>
+    /// True for a path segment that means "this folder" or "the parent" in any spelling: dots and percent-encoded dots
+    /// (<c>%2e</c>, <c>%2E</c>, doubly encoded <c>%252e</c>) only.
+    /// </summary>
+    public static bool IsDotSegment(string segment)
+    {
+        var text = segment;
+        for (var round = 0; round < 4 && text.Contains('%', StringComparison.Ordinal); round++)
+            text = text.Replace("%25", "%", StringComparison.Ordinal).Replace("%2e", ".", StringComparison.OrdinalIgnoreCase);
+        if (text.Length == 0) return false;
+        foreach (var c in text)
+            if (c != '.') return false;
+        return true;
     }
 
     public static string String(JsonElement value, string field, int maxLength)

@@ -13,6 +13,7 @@ public static class OktaProblems
         "okta_auth_failed" => new ApiException(502, e.Code, "Okta refused the integration's credential; check the service app and its key (invalid_client)."),
         "circuit_open" => new ApiException(503, e.Code, "Calls to this Okta org are paused after repeated failures.") { RetryAfter = e.RetryAfter ?? TimeSpan.FromSeconds(5) },
         "concurrency_limit" => new ApiException(503, e.Code, "Too many concurrent calls for this integration.") { RetryAfter = TimeSpan.FromSeconds(1) },
+        OktaConnector.PathMismatchCode => new ApiException(400, e.Code, e.Message),
         "upstream_response_too_large" => new ApiException(502, e.Code, "Okta's answer exceeded the size limit."),
         _ => new ApiException(502, "upstream_unavailable", "Okta could not be reached."),
     };

@@ -118,7 +118,7 @@ public static class ProxyEndpoints
         {
             if (idempotencyKey is not null && !e.MayHaveReachedOkta) await idempotency.ReleaseAsync(tenantId, idempotencyKey, CancellationToken.None);
             GatewayTelemetry.ProxyCalls.Add(1, new("operation", operation.Name), new("outcome", e.Code));
-            await audit.RecordAsync(http, tenantId, AuditEventTypes.ProxyCall, e.Code,
+            await audit.RecordAsync(http, tenantId, e.Code == OktaConnector.PathMismatchCode ? AuditEventTypes.ProxyDenied : AuditEventTypes.ProxyCall, e.Code,
                 new AuditDetails(IntegrationId: integration.Id, Operation: operation.Name, Detail: e.Code));
             throw;
         }
