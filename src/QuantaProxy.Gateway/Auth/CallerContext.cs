@@ -38,10 +38,16 @@ public sealed class CallerContext(string apiKeyId, string? tenantId, IReadOnlyLi
         return requested;
     }
 
-    public static CallerContext Get(HttpContext context) =>
-        context.Items.TryGetValue(Key, out var v) && v is CallerContext c ? c : throw new InvalidOperationException("No authenticated caller on this request.");
+    public static CallerContext Get(HttpContext context) => Find(context) ?? throw new InvalidOperationException("No authenticated caller on this request.");
 
-    public static CallerContext? Find(HttpContext context) => context.Items.TryGetValue(Key, out var v) ? v as CallerContext : null;
+    /// <summary>The request's caller, read from its verified principal (and kept for the rest of the request).</summary>
+    public static CallerContext? Find(HttpContext context)
+    {
+        if (context.Items.TryGetValue(Key, out var v) && v is CallerContext cached) return cached;
+        var caller = CallerClaims.FromPrincipal(context.User);
+        if (caller is not null) context.Items[Key] = caller;
+        return caller;
+    }
 
     public static void Set(HttpContext context, CallerContext caller) => context.Items[Key] = caller;
 }

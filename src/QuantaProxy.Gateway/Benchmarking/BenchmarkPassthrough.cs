@@ -45,9 +45,9 @@ public static class BenchmarkPassthrough
         var counters = app.Services.GetRequiredService<BenchmarkCounters>();
         var spans = app.Services.GetRequiredService<BenchmarkSpans>();
         app.Logger.LogWarning("{Section} is enabled: benchmark-only passthrough routes under {Prefix} forward without API key, envelope or audit", Section, PathPrefix);
-        app.MapReverseProxy();
-        app.MapGet(CountersPath, () => Results.Json(counters.Snapshot(), GatewayJson.Options)).ExcludeFromDescription();
-        app.MapGet(SpansPath, () => Results.Json(spans.Snapshot(), GatewayJson.Options)).ExcludeFromDescription();
+        app.MapReverseProxy().AllowAnonymous();
+        app.MapGet(CountersPath, () => Results.Json(counters.Snapshot(), GatewayJson.Options)).ExcludeFromDescription().AllowAnonymous();
+        app.MapGet(SpansPath, () => Results.Json(spans.Snapshot(), GatewayJson.Options)).ExcludeFromDescription().AllowAnonymous();
         app.MapGet(MemoryPath, () =>
         {
             var info = GC.GetGCMemoryInfo(GCKind.Any);
@@ -60,7 +60,7 @@ public static class BenchmarkPassthrough
                 ["gc_gen2_collections"] = GC.CollectionCount(2),
                 ["allocated_bytes"] = GC.GetTotalAllocatedBytes(),
             }, GatewayJson.Options);
-        }).ExcludeFromDescription();
+        }).ExcludeFromDescription().AllowAnonymous();
     }
 
     internal static List<string> Check(IConfigurationSection section, bool development)

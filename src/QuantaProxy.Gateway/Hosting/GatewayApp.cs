@@ -85,7 +85,7 @@ public static class GatewayApp
 
         services.AddQuantaProxyKms(configuration);
 
-        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddCallerAuthentication();
         services.AddSingleton<TenantKeyRing>();
         services.AddSingleton<TenantService>();
         services.AddSingleton<EnvelopeService>();
@@ -127,13 +127,16 @@ public static class GatewayApp
         app.UseMiddleware<RequestIdMiddleware>();
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.HttpLogging) app.UseHttpLogging();
         app.UseMiddleware<ErrorHandlingMiddleware>();
-        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.UseMiddleware<AuditScopeMiddleware>();
 
         app.MapHealthEndpoints();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        if (app.Environment.IsDevelopment()) app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        // The API's description is public, as on any documented API; everything else needs a caller (AddCallerAuthentication).
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        if (app.Environment.IsDevelopment()) app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         app.MapTenantEndpoints();
         app.MapApiKeyEndpoints();
         app.MapVaultEndpoints();

@@ -10,8 +10,8 @@ public static class HealthEndpoints
 
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => Results.Json(new HealthResponse("ok"), GatewayJson.Options)).WithTags("Health").WithName("Liveness").Produces<HealthResponse>();
-        app.MapGet("/readyz", ReadyAsync).WithTags("Health").WithName("Readiness").Produces<ReadinessResponse>().Produces<ReadinessResponse>(503);
+        app.MapGet("/healthz", () => Results.Json(new HealthResponse("ok"), GatewayJson.Options)).WithTags("Health").WithName("Liveness").Produces<HealthResponse>().AllowAnonymous();
+        app.MapGet("/readyz", ReadyAsync).WithTags("Health").WithName("Readiness").Produces<ReadinessResponse>().Produces<ReadinessResponse>(503).AllowAnonymous();
     }
 
     private static async Task<IResult> ReadyAsync(Database database, IKeyWrapper kms, CancellationToken ct)

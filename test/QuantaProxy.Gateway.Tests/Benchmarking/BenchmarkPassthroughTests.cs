@@ -78,9 +78,10 @@ public sealed class BenchmarkPassthroughTests
             var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
             Assert.Multiple(() =>
             {
-                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), path);
+                // No such endpoint, so no anonymous marker: a stranger is asked for a key and nothing is forwarded.
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), path);
                 Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), path);
-                Assert.That(problem["code"]!.GetValue<string>(), Is.EqualTo("not_found"), path);
+                Assert.That(problem["code"]!.GetValue<string>(), Is.EqualTo("unauthenticated"), path);
             });
         }
         Assert.That(_okta.Stats.Requests, Is.EqualTo(before), "nothing reached the Okta sandbox");

@@ -15,7 +15,20 @@ namespace QuantaProxy.Gateway.Tests.Core;
 [TestFixture(StoreKind.Postgres)]
 public sealed class AuditAppenderTests(StoreKind store)
 {
-    private Database _database = null!;
+    private Database? _database;
+
+    /// <summary>
+    /// The store, or inconclusive where it could not be made: NUnit ran the test bodies after an inconclusive async set-up,
+    /// on a null store, which failed <c>dotnet test</c> on a machine without PostgreSQL.
+    /// </summary>
+    private Database Store
+    {
+        get
+        {
+            if (_database is null && store == StoreKind.Postgres) _ = TestEnvironment.PostgresConnectionString;
+            return _database ?? throw new InvalidOperationException("The store was not created.");
+        }
+    }
     private PostgresDatabase? _postgres;
     private string _dataDir = null!;
 
@@ -38,13 +51,16 @@ public sealed class AuditAppenderTests(StoreKind store)
     [TearDown]
     public async Task DropStoreAsync()
     {
-        await _database.DisposeAsync();
+        // SetUp may have stopped early (no PostgreSQL here: inconclusive), so each part is released only if it exists.
+        if (_database is not null) await _database.DisposeAsync();
         if (_postgres is not null) await _postgres.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
+        if (_dataDir is not null && Directory.Exists(_dataDir)) Directory.Delete(_dataDir, recursive: true);
+        _database = null;
+        _postgres = null;
     }
 
     private AuditAppender NewAppender(int maxBatch = 1000, int capacity = 50_000) =>
-        new(new AuditStore(_database), Options.Create(new AuditOptions { MaxBatchSize = maxBatch, QueueCapacity = capacity }), NullLogger<AuditAppender>.Instance);
+        new(new AuditStore(Store), Options.Create(new AuditOptions { MaxBatchSize = maxBatch, QueueCapacity = capacity }), NullLogger<AuditAppender>.Instance);
 
     private static PendingAuditEvent Event(string tenant, int n) => new()
     {
@@ -80,7 +96,7 @@ public sealed class AuditAppenderTests(StoreKind store)
         {
             var seqs = all.Where(r => r.Tenant == tenant).Select(r => r.Seq).Order().ToArray();
             Assert.That(seqs, Is.EqualTo(Enumerable.Range(1, seqs.Length).Select(i => (long)i).ToArray()), "each tenant's sequence is 1..n with no gap or repeat");
-            var verification = await new AuditVerifier(new AuditStore(_database)).VerifyAsync(tenant, CancellationToken.None);
+            var verification = await new AuditVerifier(new AuditStore(Store)).VerifyAsync(tenant, CancellationToken.None);
             Assert.That(verification.Valid, Is.True);
             Assert.That(verification.EventsChecked, Is.EqualTo(seqs.Length));
         }
@@ -120,7 +136,7 @@ public sealed class AuditAppenderTests(StoreKind store)
         var stored = outcomes.Where(s => s > 0).Order().ToArray();
         Assert.That(stored, Is.EqualTo(Enumerable.Range(1, stored.Length).Select(i => (long)i).ToArray()), "every accepted event was stored");
         Assert.ThrowsAsync<AuditUnavailableException>(() => appender.AppendAsync(Event(tenant, 99), CancellationToken.None));
-        var verification = await new AuditVerifier(new AuditStore(_database)).VerifyAsync(tenant, CancellationToken.None);
+        var verification = await new AuditVerifier(new AuditStore(Store)).VerifyAsync(tenant, CancellationToken.None);
         Assert.That(verification.EventsChecked, Is.EqualTo(stored.Length), "refused events left no trace");
         appender.Dispose();
     }
