@@ -40,7 +40,13 @@ public static class KeysCommand
                 CryptographicOperations.ZeroMemory(seed);
             }
         });
-        return new Command("keys", "Tenant key management") { generate, ServiceApp() };
+        var adminKey = new Command("admin-key", "Print a new random admin API key for QuantaProxy__Bootstrap__AdminKey (put it straight into your secret store).");
+        adminKey.SetAction(_ =>
+        {
+            Console.WriteLine(QuantaProxy.Gateway.Auth.ApiKeyFormat.Generate());
+            return 0;
+        });
+        return new Command("keys", "Tenant key management") { generate, ServiceApp(), adminKey };
     }
 
     public const string ServiceAppJwksFile = "service-app.jwks.json";

@@ -58,7 +58,7 @@ public static class AuditEndpoints
 
     private static async Task<IResult> ListAsync(HttpContext http, AuditStore store, AuditRecorder audit, TenantDirectory tenants)
     {
-        var tenantId = await BeginAsync(http, tenants);
+        var tenantId = await BeginAsync(http, tenants, systemChain: true);
         var after = QueryLong(http, "after", 0, 0, long.MaxValue);
         var limit = (int)QueryLong(http, "limit", 100, 1, MaxPageSize);
         var type = http.Request.Query["type"].Count == 1 ? http.Request.Query["type"][0] : null;
@@ -72,7 +72,7 @@ public static class AuditEndpoints
 
     private static async Task<IResult> VerifyAsync(HttpContext http, AuditVerifier verifier, AuditStore store, AuditTreeCache trees, AuditRecorder audit, TenantDirectory tenants)
     {
-        var tenantId = await BeginAsync(http, tenants);
+        var tenantId = await BeginAsync(http, tenants, systemChain: true);
         var result = await verifier.VerifyAsync(tenantId, http.RequestAborted);
         var errors = result.Errors.Select(e => new BreakView(e.Seq, KindName(e.Kind))).ToList();
         // The last signed checkpoint must still be the root of the stored chain at its size: a rewrite that recomputed
@@ -96,9 +96,15 @@ public static class AuditEndpoints
     /// Resolves the tenant and checks the scope. A tenant the admin key names must exist before its (then empty) chain
     /// is read: proofs over an empty tree have no answer.
     /// </summary>
-    private static async Task<string> BeginAsync(HttpContext http, TenantDirectory tenants)
+    private static async Task<string> BeginAsync(HttpContext http, TenantDirectory tenants, bool systemChain = false)
     {
         var caller = CallerContext.Get(http);
+        // The system chain (global admin keys) is listed and verified by the global admin key alone; it has no checkpoint key.
+        if (systemChain && caller.IsAdmin && http.Request.Query["tenant_id"] is [AuditRecorder.SystemChain])
+        {
+            AuditContext.Get(http)!.TenantId = AuditRecorder.SystemChain;
+            return AuditRecorder.SystemChain;
+        }
         var tenantId = caller.ResolveTenant(VaultEndpoints.TenantFromQuery(http));
         AuditContext.Get(http)!.TenantId = tenantId;
         caller.Require(ApiScopes.AuditRead);

@@ -17,6 +17,7 @@ public static class AuditEventTypes
     public const string IntegrationRead = "integration.read";
     public const string ApiKeyCreate = "apikey.create";
     public const string ApiKeyRevoke = "apikey.revoke";
+    public const string ApiKeyRead = "apikey.read";
     public const string KeyRotate = "key.rotate";
     public const string KeyRegister = "key.register";
     public const string KeyRead = "key.read";

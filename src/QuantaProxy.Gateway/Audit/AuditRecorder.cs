@@ -1,3 +1,4 @@
+using QuantaProxy.Crypto.Formats;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Hosting;
@@ -12,7 +13,11 @@ namespace QuantaProxy.Gateway.Audit;
 /// </summary>
 public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenants, TimeProvider time)
 {
-    public const string OnBehalfOfHeader = "X-On-Behalf-Of";
+    /// <summary>
+    /// The chain of changes that belong to no tenant (global admin keys, tenant creation intents). Not a tenant id
+    /// (those are <c>ten_</c> + ULID), so no tenant can read or collide with it; the global admin key reads it.
+    /// </summary>
+    public const string SystemChain = "system";
 
     public async Task<string> RecordAsync(HttpContext http, string tenantId, string type, string outcome, AuditDetails details = default)
     {
@@ -25,6 +30,17 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
         return audit.EventId;
     }
 
+    /// <summary>
+    /// Records, durably and before a change is made, that the request is about to make it: with the request's own event
+    /// (written after the change) no change can exist without an event, whichever write fails.
+    /// </summary>
+    public Task<string> RecordIntentAsync(HttpContext http, string tenantId, string type, AuditDetails details)
+    {
+        var audit = AuditContext.Get(http) ?? throw new InvalidOperationException("Audit context missing.");
+        var intent = details with { Detail = string.IsNullOrEmpty(details.Detail) ? $"call_event={audit.EventId}" : $"call_event={audit.EventId};{details.Detail}" };
+        return RecordExtraAsync(http, tenantId, PrefixedId.New(PrefixedId.AuditEvent, time.GetUtcNow()), type, "intent", intent);
+    }
+
     /// <summary>Records a separate event (e.g. <c>proxy.intent</c> before a mutating call) with its own id.</summary>
     public async Task<string> RecordExtraAsync(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details)
     {
@@ -35,6 +51,7 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
 
     private async ValueTask RequireTenantAsync(string tenantId, CancellationToken ct)
     {
+        if (tenantId == SystemChain) return;
         if (!await tenants.ExistsAsync(tenantId, ct)) throw ApiException.NotFound("Tenant");
     }
 
@@ -45,26 +62,17 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
         OccurredAt = Timestamps.Format(time.GetUtcNow()),
         Type = type,
         Actor = CallerContext.Find(http)?.ApiKeyId ?? "",
-        OnBehalfOf = OnBehalfOf(http),
-        IntegrationId = details.IntegrationId ?? "",
-        Operation = details.Operation ?? "",
+        // Only a verified credential can name a person acted for; nothing a caller asserts in a header or body does.
+        OnBehalfOf = "",
+        IntegrationId = AuditText.Escape(details.IntegrationId ?? ""),
+        Operation = AuditText.Escape(details.Operation ?? ""),
         Outcome = outcome,
         UpstreamStatus = details.UpstreamStatus ?? "",
-        UpstreamRequestId = details.UpstreamRequestId ?? "",
+        UpstreamRequestId = AuditText.Escape(details.UpstreamRequestId ?? ""),
         RequestDigest = AuditContext.Get(http)?.RequestDigest ?? "",
         ResponseDigest = details.ResponseDigest ?? "",
-        Detail = details.Detail ?? "",
+        Detail = AuditText.Escape(details.Detail ?? ""),
     };
-
-    /// <summary>The agent or user a service acts for, when it says so: bounded and restricted to a safe alphabet.</summary>
-    private static string OnBehalfOf(HttpContext http)
-    {
-        var values = http.Request.Headers[OnBehalfOfHeader];
-        if (values.Count != 1 || string.IsNullOrEmpty(values[0]) || values[0]!.Length > 200) return "";
-        foreach (var c in values[0]!)
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '@' or ':' or '/' or '|')) return "";
-        return values[0]!;
-    }
 }
 
 public readonly record struct AuditDetails(

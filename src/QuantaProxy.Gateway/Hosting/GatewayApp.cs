@@ -139,6 +139,7 @@ public static class GatewayApp
         if (app.Environment.IsDevelopment()) app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         app.MapTenantEndpoints();
         app.MapApiKeyEndpoints();
+        app.MapAdminKeyEndpoints();
         app.MapVaultEndpoints();
         app.MapAuditEndpoints();
         app.MapIntegrationEndpoints();

@@ -12,8 +12,9 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.DataDir))
             errors.Add("QuantaProxy:DataDir must name a folder (env QuantaProxy__DataDir).");
-        if (options.Bootstrap.AdminKey is { } key && !ApiKeyFormat.IsWellFormed(key))
-            errors.Add($"QuantaProxy:Bootstrap:AdminKey must look like {ApiKeyFormat.Prefix}<43 base64url characters> (env QuantaProxy__Bootstrap__AdminKey).");
+        // A set-but-empty value (an unfilled secret) is refused rather than read as "generate one".
+        if (options.Bootstrap.AdminKey is { } key && AdminKeyStrength.Problem(key) is { } problem)
+            errors.Add($"QuantaProxy:Bootstrap:AdminKey {problem}; generate one with `quantaproxy keys admin-key` (env QuantaProxy__Bootstrap__AdminKey).");
         if (options.Limits.MaxRequestBodyBytes is < 1024 or > 64 * 1024 * 1024)
             errors.Add("QuantaProxy:Limits:MaxRequestBodyBytes must be between 1024 and 67108864.");
         if (options.Limits.RequestBodyTimeout <= TimeSpan.Zero || options.Limits.RequestBodyTimeout > TimeSpan.FromHours(1))
@@ -35,6 +36,9 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
     {
         if (options.Provider == StorageProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString))
             return ValidateOptionsResult.Fail("QuantaProxy:Storage:ConnectionString is required when QuantaProxy:Storage:Provider=Postgres (env QuantaProxy__Storage__ConnectionString).");
+        // The shipped manifests carry a placeholder password: deploying them unchanged must stop here, by name.
+        if (options.ConnectionString is { } cs && cs.Contains("CHANGE_ME", StringComparison.OrdinalIgnoreCase))
+            return ValidateOptionsResult.Fail("QuantaProxy:Storage:ConnectionString still holds the placeholder CHANGE_ME (env QuantaProxy__Storage__ConnectionString).");
         if (options.MaxPoolSize is < 1 or > 1000)
             return ValidateOptionsResult.Fail("QuantaProxy:Storage:MaxPoolSize must be between 1 and 1000.");
         return ValidateOptionsResult.Success;

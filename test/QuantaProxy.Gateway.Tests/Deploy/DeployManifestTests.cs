@@ -157,4 +157,18 @@ public sealed class DeployManifestTests
         Assert.That(lines, Has.Some.Contains("EXPOSE 8080"));
         Assert.That(lines, Has.Some.Contains("MALLOC_ARENA_MAX=2"), "native memory stays flat under load only with few malloc arenas (load.md)");
     }
+
+    [Test]
+    public void The_shipped_secret_cannot_be_deployed_unchanged()
+    {
+        var secret = Load("kubernetes/secret.yaml");
+        var adminKey = Scalar(secret, "stringData", "QuantaProxy__Bootstrap__AdminKey");
+        var connection = Scalar(secret, "stringData", "QuantaProxy__Storage__ConnectionString");
+        var gateway = new GatewayOptionsValidator().Validate(null, new GatewayOptions { Bootstrap = { AdminKey = adminKey } });
+        Assert.That(gateway.Failed, Is.True, "the placeholder admin key is refused at start-up");
+        Assert.That(gateway.FailureMessage, Does.Contain("QuantaProxy:Bootstrap:AdminKey"));
+        var storage = new StorageOptionsValidator().Validate(null, new StorageOptions { Provider = StorageProvider.Postgres, ConnectionString = connection });
+        Assert.That(storage.Failed, Is.True, "the placeholder password is refused at start-up");
+        Assert.That(storage.FailureMessage, Does.Contain("QuantaProxy:Storage:ConnectionString"));
+    }
 }
