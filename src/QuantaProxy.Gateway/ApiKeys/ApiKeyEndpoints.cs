@@ -39,6 +39,7 @@ public static class ApiKeyEndpoints
         var now = time.GetUtcNow();
         var id = PrefixedId.New(PrefixedId.ApiKey, now);
         var key = ApiKeyFormat.Generate();
+        await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.ApiKeyCreate, new AuditDetails(Detail: $"api_key_id={id}"));
         await store.InsertAsync(new ApiKeyRecord(id, tenantId, name, ApiKeyFormat.Hash(key), scopes, Timestamps.Format(now), null), http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.ApiKeyCreate, "created", new AuditDetails(Detail: $"api_key_id={id};scopes={string.Join(' ', scopes)}"));
         return Results.Json(new CreateApiKeyResponse(id, key, tenantId, name, scopes, eventId), GatewayJson.Options, statusCode: 201);
@@ -52,6 +53,7 @@ public static class ApiKeyEndpoints
         if (record?.TenantId is null || (caller.TenantId is not null && caller.TenantId != record.TenantId)) throw ApiException.NotFound("API key");
         AuditContext.Get(http)!.TenantId = record.TenantId;
         caller.Require(ApiScopes.Admin);
+        await audit.RecordIntentAsync(http, record.TenantId, AuditEventTypes.ApiKeyRevoke, new AuditDetails(Detail: $"api_key_id={apiKeyId}"));
         var revoked = await store.RevokeAsync(apiKeyId, Timestamps.Format(time.GetUtcNow()), http.RequestAborted);
         authenticator.Forget(record.KeyHash);
         var eventId = await audit.RecordAsync(http, record.TenantId, AuditEventTypes.ApiKeyRevoke, revoked ? "revoked" : "already_revoked", new AuditDetails(Detail: $"api_key_id={apiKeyId}"));

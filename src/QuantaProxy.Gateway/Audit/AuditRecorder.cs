@@ -23,7 +23,8 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
     {
         var audit = AuditContext.Get(http) ?? throw new InvalidOperationException("Audit context missing.");
         if (audit.Recorded) throw new InvalidOperationException("This request's audit event is already recorded.");
-        await RequireTenantAsync(tenantId, http.RequestAborted);
+        // Not the request's token: a request whose client left is still recorded.
+        await RequireTenantAsync(tenantId, CancellationToken.None);
         audit.TenantId = tenantId;
         await appender.AppendAsync(Build(http, tenantId, audit.EventId, type, outcome, details), CancellationToken.None);
         audit.Recorded = true;
@@ -44,7 +45,7 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
     /// <summary>Records a separate event (e.g. <c>proxy.intent</c> before a mutating call) with its own id.</summary>
     public async Task<string> RecordExtraAsync(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details)
     {
-        await RequireTenantAsync(tenantId, http.RequestAborted);
+        await RequireTenantAsync(tenantId, CancellationToken.None);
         await appender.AppendAsync(Build(http, tenantId, eventId, type, outcome, details), CancellationToken.None);
         return eventId;
     }

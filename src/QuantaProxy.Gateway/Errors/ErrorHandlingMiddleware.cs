@@ -53,12 +53,31 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
-            // The client went away; nothing to answer.
+            // The client went away; nothing to answer, but what the request did so far (an Okta read, say) is recorded.
+            await RecordUnansweredAsync(http, "client_disconnected", 499);
         }
         catch (Exception e)
         {
             logger.LogError(e, "Unhandled error (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
+            await RecordUnansweredAsync(http, ProblemCodes.Internal, 500);
             await ProblemWriter.WriteAsync(http, 500, ProblemCodes.Internal, "An internal error occurred; quote the request id to the operator.");
+        }
+    }
+
+    /// <summary>Every request that reached a handler leaves an event, even when it ends in an exception or a disconnect.</summary>
+    private async Task RecordUnansweredAsync(HttpContext http, string outcome, int status)
+    {
+        var audit = AuditContext.Get(http);
+        var tenantId = audit?.TenantId ?? CallerContext.Find(http)?.TenantId;
+        if (audit is not { Recorded: false } || tenantId is null) return;
+        try
+        {
+            await recorder.RecordAsync(http, tenantId, AuditEventTypes.RequestRejected, outcome,
+                new AuditDetails(Detail: $"status={status};path={Truncate(http.Request.Path.Value)}"));
+        }
+        catch (Exception inner) when (inner is AuditUnavailableException or ApiException or OperationCanceledException)
+        {
+            logger.LogError(inner, "Could not record the end of request {RequestId}", Hosting.RequestIdMiddleware.Get(http));
         }
     }
 

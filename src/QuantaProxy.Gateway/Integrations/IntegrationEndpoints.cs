@@ -48,6 +48,7 @@ public static class IntegrationEndpoints
         var operations = CheckOperations(request.AllowedOperations);
         var now = Timestamps.Format(time.GetUtcNow());
         var record = new IntegrationRecord(PrefixedId.New(PrefixedId.Integration, time.GetUtcNow()), tenantId, name, "okta", domain, credentialId, scopes, operations, now, now);
+        await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.IntegrationCreate, new AuditDetails(IntegrationId: record.Id));
         await store.InsertAsync(record, http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.IntegrationCreate, "created",
             new AuditDetails(IntegrationId: record.Id, Detail: $"operations={string.Join(' ', operations)};credential_id={credentialId}"));
@@ -94,6 +95,7 @@ public static class IntegrationEndpoints
             AllowedOperations = request.AllowedOperations is null ? current.AllowedOperations : CheckOperations(request.AllowedOperations),
             UpdatedAt = Timestamps.Format(time.GetUtcNow()),
         };
+        await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.IntegrationUpdate, new AuditDetails(IntegrationId: integrationId));
         if (!await store.UpdateAsync(updated, http.RequestAborted)) throw ApiException.NotFound("Integration");
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.IntegrationUpdate, "updated",
             new AuditDetails(IntegrationId: integrationId, Detail: $"operations={string.Join(' ', updated.AllowedOperations)};credential_id={updated.CredentialId}"));
@@ -107,6 +109,7 @@ public static class IntegrationEndpoints
         AuditContext.Get(http)!.TenantId = tenantId;
         integrationId = InputRules.Id(integrationId, PrefixedId.Integration, "Integration");
         caller.Require(ApiScopes.IntegrationsWrite);
+        await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.IntegrationDelete, new AuditDetails(IntegrationId: integrationId));
         if (!await store.DeleteAsync(tenantId, integrationId, Timestamps.Format(time.GetUtcNow()), http.RequestAborted)) throw ApiException.NotFound("Integration");
         tokens.Forget(integrationId);
         Telemetry.GatewayTelemetry.ForgetIntegration(integrationId);

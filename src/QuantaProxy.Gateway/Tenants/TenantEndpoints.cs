@@ -39,6 +39,7 @@ public static class TenantEndpoints
         var name = InputRules.Name(request.Name, "name");
         if (request.KmsKeyId is { } kmsKey && (kmsKey.Length > 2048 || kmsKey.Any(char.IsControl)))
             throw ApiException.BadRequest("kms_key_id is not a KMS key reference.", "kms_key_id");
+        await audit.RecordIntentAsync(http, AuditRecorder.SystemChain, AuditEventTypes.TenantCreate, new AuditDetails(Detail: $"name_length={name.Length}"));
         var created = await tenants.CreateAsync(name, request.KmsKeyId, http.RequestAborted);
         try
         {
@@ -73,6 +74,7 @@ public static class TenantEndpoints
         }
         var now = time.GetUtcNow();
         var keyId = PrefixedId.New(PrefixedId.EnvelopeKey, now);
+        await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.KeyRegister, new AuditDetails(Detail: $"envelope_key={keyId}"));
         await store.AddEnvelopeKeyAsync(new EnvelopeKeyRecord(keyId, tenantId, publicKey, KeyStatus.Active, Timestamps.Format(now), null), http.RequestAborted);
         ring.Invalidate(tenantId);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.KeyRegister, "registered", new AuditDetails(Detail: $"envelope_key={keyId}"));
@@ -111,6 +113,7 @@ public static class TenantEndpoints
             "vault" => TenantKeyPurpose.VaultKem,
             _ => throw ApiException.BadRequest("purpose must be 'signing' or 'vault'.", "purpose"),
         };
+        await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.KeyRotate, new AuditDetails(Detail: $"purpose={request.Purpose}"));
         var (keyId, hmac) = await tenants.RotateAsync(tenantId, purpose, http.RequestAborted);
         try
         {

@@ -47,6 +47,7 @@ public static class VaultEndpoints
             if (!CredentialTypes.IsKnown(request.CredentialType))
                 throw ApiException.BadRequest("credential_type must be api_key, oauth2_client or private_key_jwt.", "credential_type");
             SealRequestReader.ValidateSecret(request.CredentialType!, request.Secret);
+            await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.VaultSeal, new AuditDetails(Detail: $"type={request.CredentialType}"));
             var record = await vault.SealAsync(tenantId, request.CredentialType!, name, request.Secret!, http.RequestAborted);
             var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.VaultSeal, "sealed", new AuditDetails(Detail: $"credential_id={record.Id};version=1;type={record.CredentialType}"));
             return Results.Json(new SealResponse(record.Id, 1, record.CredentialType, record.Name, eventId), GatewayJson.Options, statusCode: 201);
@@ -73,6 +74,7 @@ public static class VaultEndpoints
             var current = await vault.FindActiveAsync(tenantId, credentialId, http.RequestAborted);
             if (request.CredentialType is not null && request.CredentialType != current.CredentialType)
                 throw ApiException.BadRequest("A rotation keeps the credential_type; seal a new credential to change it.", "credential_type");
+            await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.VaultRotate, new AuditDetails(Detail: $"credential_id={credentialId}"));
             var record = await vault.RotateAsync(tenantId, credentialId, request.Secret!, http.RequestAborted);
             var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.VaultRotate, "rotated", new AuditDetails(Detail: $"credential_id={credentialId};version={record.CurrentVersion}"));
             return Results.Json(new SealResponse(record.Id, record.CurrentVersion, record.CredentialType, record.Name, eventId), GatewayJson.Options);
@@ -139,6 +141,7 @@ public static class VaultEndpoints
         AuditContext.Get(http)!.TenantId = tenantId;
         credentialId = InputRules.Id(credentialId, PrefixedId.Vault, "Credential");
         caller.Require(ApiScopes.VaultSeal);
+        await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.VaultDestroy, new AuditDetails(Detail: $"credential_id={credentialId}"));
         await vault.DestroyAsync(tenantId, credentialId, http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.VaultDestroy, "destroyed", new AuditDetails(Detail: $"credential_id={credentialId}"));
         return Results.Json(new DestroyResponse(credentialId, CredentialStatus.Destroyed, eventId), GatewayJson.Options);
