@@ -17,7 +17,10 @@ public sealed class AuditTamperTests(StoreKind store)
     [OneTimeTearDown]
     public async Task StopAsync() => await _host.DisposeAsync();
 
-    /// <summary>A tenant with a chain of exactly 12 events.</summary>
+    /// <summary>
+    /// A tenant with a chain of exactly 23 events: tenant.create, apikey.create and key.register (the last two with their
+    /// intent events), and nine vault seals with theirs.
+    /// </summary>
     private async Task<TenantSession> ChainOfTwelveAsync()
     {
         var tenant = await TenantSession.CreateAsync(_host, "tamper");
@@ -25,7 +28,7 @@ public sealed class AuditTamperTests(StoreKind store)
             await _host.OkAsync(HttpMethod.Post, "/api/v2/vault/seal", tenant.ApiKey, new { credential_type = "api_key", name = $"c{i}", secret = new { token = "t" } });
         var before = await VerifyAsync(tenant);
         Assert.That(before["valid"]!.GetValue<bool>(), Is.True, before.ToJsonString());
-        Assert.That(before["events_checked"]!.GetValue<long>(), Is.EqualTo(12));
+        Assert.That(before["events_checked"]!.GetValue<long>(), Is.EqualTo(23));
         return tenant;
     }
 

@@ -230,9 +230,9 @@ public sealed class GatewayCoreTests(StoreKind store)
         }));
         var verify = await _host.OkAsync(HttpMethod.Get, "/api/v2/audit/verify", tenant.ApiKey);
         Assert.That(verify["valid"]!.GetValue<bool>(), Is.True, verify.ToJsonString());
-        // 3 provisioning events + key.read by nobody + one event per seal.
-        Assert.That(verify["events_checked"]!.GetValue<long>(), Is.EqualTo(3 + counts.Sum()));
-        Assert.That(verify["head"]!["seq"]!.GetValue<long>(), Is.EqualTo(3 + counts.Sum()));
+        // 5 provisioning events (tenant.create; apikey.create and key.register, each with its intent) + two per seal.
+        Assert.That(verify["events_checked"]!.GetValue<long>(), Is.EqualTo(5 + 2 * counts.Sum()));
+        Assert.That(verify["head"]!["seq"]!.GetValue<long>(), Is.EqualTo(5 + 2 * counts.Sum()));
     }
 
     private async Task<JsonNode> UnsealAndOpenAsync(TenantSession tenant, string bundle, string credentialId)
