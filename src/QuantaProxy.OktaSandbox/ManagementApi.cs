@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -10,7 +9,7 @@ internal static class ManagementApi
     public static void Map(WebApplication app, OrgState org, SandboxStats stats)
     {
         var api = app.MapGroup("/api/v1");
-        api.MapGet("/users", (HttpContext http) => Page(http, org, () => Filter(org.Users, http, u => $"{u["profile"]!["login"]} {u["profile"]!["firstName"]} {u["profile"]!["lastName"]} {u["profile"]!["email"]}"), 200, 200));
+        api.MapGet("/users", (HttpContext http) => DirectoryListings.Users(http, org));
         api.MapGet("/users/{id}", (string id) => WithUser(org, id, u => Results.Content(u.ToJsonString(), "application/json")));
         // The CancellationToken parameter keeps these lambdas off the RequestDelegate overload, which would drop the IResult.
         api.MapPost("/users", async (HttpContext http, CancellationToken _) => await CreateUserAsync(http, org, stats));
@@ -32,97 +31,29 @@ internal static class ManagementApi
             ["_links"] = new JsonObject(),
         }).ToJsonString(), "application/json")));
 
-        api.MapGet("/groups", (HttpContext http) => Page(http, org, () => Filter(org.Groups, http, g => $"{g["profile"]!["name"]}"), 200, 10000));
+        api.MapGet("/groups", (HttpContext http) => DirectoryListings.Groups(http, org));
         api.MapGet("/groups/{id}", (string id) => With(org, org.Groups, id, "UserGroup", g => Results.Content(g.ToJsonString(), "application/json")));
         api.MapGet("/groups/{id}/users", (string id, HttpContext http) => With(org, org.Groups, id, "UserGroup", _ =>
             Page(http, org, () => org.GroupMembers[id].Select(u => (u, org.Users[u])).ToList(), 1000, 1000)));
         api.MapPut("/groups/{groupId}/users/{userId}", (string groupId, string userId) => Membership(org, groupId, userId, add: true));
         api.MapDelete("/groups/{groupId}/users/{userId}", (string groupId, string userId) => Membership(org, groupId, userId, add: false));
 
-        api.MapGet("/apps", (HttpContext http) => Page(http, org, () => Filter(org.Apps, http, a => $"{a["label"]} {a["name"]}"), 20, 200));
+        api.MapGet("/apps", (HttpContext http) => DirectoryListings.Apps(http, org));
         api.MapGet("/apps/{id}", (string id) => With(org, org.Apps, id, "AppInstance", a => Results.Content(a.ToJsonString(), "application/json")));
         api.MapGet("/apps/{id}/users", (string id, HttpContext http) => With(org, org.Apps, id, "AppInstance", _ =>
             Page(http, org, () => org.AppUsers[id].Select(u => (u, AppUser(org.Users[u]))).ToList(), 50, 500)));
 
-        api.MapGet("/logs", (HttpContext http) => Logs(http, org));
+        api.MapGet("/logs", (HttpContext http) => SystemLogQuery.List(http, org, TimeProvider.System));
     }
 
-    private static List<(string Key, JsonObject Value)> Filter(SortedDictionary<string, JsonObject> items, HttpContext http, Func<JsonObject, string> text)
-    {
-        var q = http.Request.Query["q"].FirstOrDefault();
-        var search = http.Request.Query["search"].FirstOrDefault() ?? http.Request.Query["filter"].FirstOrDefault();
-        var status = search is null ? null : StatusFilter(search);
-        return items.Where(p => (q is null || text(p.Value).Contains(q, StringComparison.OrdinalIgnoreCase))
-                                && (status is null || p.Value["status"]?.GetValue<string>() == status))
-            .Select(p => (p.Key, p.Value)).ToList();
-    }
-
-    /// <summary>Understands the common <c>status eq "ACTIVE"</c> expression; other expressions match everything.</summary>
-    private static string? StatusFilter(string expression)
-    {
-        const string prefix = "status eq \"";
-        var at = expression.IndexOf(prefix, StringComparison.Ordinal);
-        if (at < 0) return null;
-        var end = expression.IndexOf('"', at + prefix.Length);
-        return end < 0 ? null : expression[(at + prefix.Length)..end];
-    }
-
-    /// <summary>Cursor paging as Okta does it: <c>after</c> is the id of the last item returned; <c>Link: rel="next"</c> while more remain.</summary>
+    /// <summary>A sub-collection (a group's members, an app's users, a user's groups): Okta pages these but has no query on them.</summary>
     private static IResult Page(HttpContext http, OrgState org, Func<List<(string Key, JsonObject Value)>> select, int defaultLimit, int maxLimit)
     {
-        var limit = ParseLimit(http, defaultLimit, maxLimit);
+        var limit = Paging.Limit(http, defaultLimit, maxLimit);
         if (limit is null) return OktaErrors.Invalid("limit: must be a positive integer");
-        var after = http.Request.Query["after"].FirstOrDefault();
         List<(string Key, JsonObject Value)> all;
         lock (org.Gate) all = select();
-        var start = after is null ? 0 : all.FindIndex(p => string.CompareOrdinal(p.Key, after) > 0);
-        if (start < 0) start = all.Count;
-        var page = all.Skip(start).Take(limit.Value).ToList();
-        SetLinks(http, limit.Value, start + page.Count < all.Count && page.Count > 0 ? page[^1].Key : null);
-        JsonArray array;
-        lock (org.Gate) array = new JsonArray(page.Select(p => (JsonNode)p.Value.DeepClone()).ToArray());
-        return Results.Content(array.ToJsonString(), "application/json");
-    }
-
-    private static int? ParseLimit(HttpContext http, int defaultLimit, int maxLimit)
-    {
-        var text = http.Request.Query["limit"].FirstOrDefault();
-        if (text is null) return defaultLimit;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1) return null;
-        return Math.Min(limit, maxLimit);
-    }
-
-    private static void SetLinks(HttpContext http, int limit, string? next)
-    {
-        var self = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.Path}";
-        var links = new List<string> { $"<{self}{http.Request.QueryString}>; rel=\"self\"" };
-        if (next is not null) links.Add($"<{self}?limit={limit}&after={Uri.EscapeDataString(next)}>; rel=\"next\"");
-        http.Response.Headers.Link = links.ToArray();
-    }
-
-    private static IResult Logs(HttpContext http, OrgState org)
-    {
-        var limit = ParseLimit(http, 100, 1000);
-        if (limit is null) return OktaErrors.Invalid("limit: must be a positive integer");
-        var after = http.Request.Query["after"].FirstOrDefault();
-        var offset = 0;
-        if (after is not null && (!int.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
-            return OktaErrors.Invalid("after: invalid cursor");
-        List<JsonObject> page;
-        int total;
-        lock (org.Gate)
-        {
-            total = org.Logs.Count;
-            page = org.Logs.Skip(offset).Take(limit.Value).Select(l => (JsonObject)l.DeepClone()).ToList();
-        }
-        // Log polling: there is always a next link, pointing past what was returned (or at the end, to poll for more).
-        var self = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.Path}";
-        http.Response.Headers.Link = new[]
-        {
-            $"<{self}{http.Request.QueryString}>; rel=\"self\"",
-            $"<{self}?limit={limit.Value}&after={Math.Min(total, offset + page.Count)}>; rel=\"next\"",
-        };
-        return Results.Content(new JsonArray(page.Cast<JsonNode>().ToArray()).ToJsonString(), "application/json");
+        return Paging.Page(http, org, all, limit.Value);
     }
 
     private static IResult WithUser(OrgState org, string idOrLogin, Func<JsonObject, IResult> then)

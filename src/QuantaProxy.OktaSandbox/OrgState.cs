@@ -63,13 +63,16 @@ internal sealed class OrgState
             };
             AppUsers[id] = new SortedSet<string>(userIds.Where((_, i) => i % (a + 2) == 0), StringComparer.Ordinal);
         }
+        // The log ends when the org starts: Okta's default System Log window is the last 7 days, so events dated with the
+        // fixed epoch would never be seen by a query without since.
+        var logStart = DateTimeOffset.UtcNow.AddSeconds(-37.0 * options.SeedLogEvents);
         for (var l = 0; l < options.SeedLogEvents; l++)
         {
             var actor = userIds.Count == 0 ? "00u0000000000000000" : userIds[l % userIds.Count];
             Logs.Add(new JsonObject
             {
                 ["uuid"] = Guid.NewGuid().ToString(),
-                ["published"] = Time(_epoch.AddSeconds(l * 37)),
+                ["published"] = Time(logStart.AddSeconds(l * 37)),
                 ["eventType"] = l % 3 == 0 ? "user.session.start" : l % 3 == 1 ? "user.authentication.sso" : "group.user_membership.add",
                 ["version"] = "0",
                 ["severity"] = "INFO",

@@ -66,6 +66,27 @@ public sealed class OktaSchema
             foreach (var part in all) Collect(part, into, depth + 1);
     }
 
+    /// <summary>The operation's <c>description</c>.</summary>
+    public string OperationDescription(string path, string method) =>
+        (Child(Child(Child(Child(_root, "paths")!, path)!, method)!, "description") as YamlScalarNode)?.Value ?? "";
+
+    /// <summary>A query parameter of the operation (following <c>$ref</c>): its description and its schema's default, if any.</summary>
+    public (string Description, string? Default) Parameter(string path, string method, string name)
+    {
+        var operation = Child(Child(Child(_root, "paths")!, path)!, method)!;
+        foreach (var entry in (Child(operation, "parameters") as YamlSequenceNode)?.Children ?? [])
+        {
+            var parameter = entry;
+            if (Child(parameter, "$ref") is YamlScalarNode reference)
+                parameter = Child(Child(Child(_root, "components")!, "parameters")!, reference.Value!.Split('/')[^1])!;
+            if ((Child(parameter, "name") as YamlScalarNode)?.Value != name) continue;
+            var description = (Child(parameter, "description") as YamlScalarNode)?.Value ?? "";
+            var fallback = Child(Child(parameter, "schema") ?? new YamlMappingNode(), "default") as YamlScalarNode;
+            return (description, fallback?.Value);
+        }
+        throw new KeyNotFoundException($"{method} {path} has no parameter {name}");
+    }
+
     /// <summary>Whether the document has this path with this method.</summary>
     public bool HasOperation(string path, string method) => Child(Child(_root, "paths")!, path) is YamlMappingNode item && item.Children.ContainsKey(new YamlScalarNode(method));
 
