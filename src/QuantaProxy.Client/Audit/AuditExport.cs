@@ -46,15 +46,21 @@ public static class AuditExport
                 if (events.Count < PageSize) break;
             }
         }
-        var checkpoints = await client.SendJsonAsync(HttpMethod.Get, "/api/v2/audit/checkpoints", null, ct);
         var written = 0;
-        foreach (var c in checkpoints["checkpoints"]!.AsArray())
+        long afterSize = 0;
+        while (true)
         {
-            var size = c!["tree_size"]!.GetValue<long>();
-            if (size > count) continue;
-            await File.WriteAllTextAsync(Path.Combine(directory, CheckpointsFolder, string.Create(CultureInfo.InvariantCulture, $"{size}.txt")),
-                c["checkpoint"]!.GetValue<string>(), new UTF8Encoding(false), ct);
-            written++;
+            var checkpoints = await client.SendJsonAsync(HttpMethod.Get, string.Create(CultureInfo.InvariantCulture, $"/api/v2/audit/checkpoints?after={afterSize}&limit={PageSize}"), null, ct);
+            foreach (var c in checkpoints["checkpoints"]!.AsArray())
+            {
+                var size = c!["tree_size"]!.GetValue<long>();
+                if (size > count) continue;
+                await File.WriteAllTextAsync(Path.Combine(directory, CheckpointsFolder, string.Create(CultureInfo.InvariantCulture, $"{size}.txt")),
+                    c["checkpoint"]!.GetValue<string>(), new UTF8Encoding(false), ct);
+                written++;
+            }
+            if (checkpoints["next_after"] is not { } next) break;
+            afterSize = next.GetValue<long>();
         }
         return (count, written);
     }

@@ -23,7 +23,7 @@ public static class AuditEndpoints
     public sealed record VerifyResponse(bool Valid, long EventsChecked, HeadView Head, CheckpointView? Checkpoint, IReadOnlyList<BreakView> Errors, string AuditEventId);
     public sealed record CheckpointView(long TreeSize, string RootHash, string Checkpoint, bool? ConsistentWithChain = null);
     public sealed record CheckpointResponse(long TreeSize, string RootHash, string Checkpoint, string AuditEventId);
-    public sealed record CheckpointListResponse(IReadOnlyList<CheckpointListItem> Checkpoints, string AuditEventId);
+    public sealed record CheckpointListResponse(IReadOnlyList<CheckpointListItem> Checkpoints, long? NextAfter, string AuditEventId);
     public sealed record CheckpointListItem(long TreeSize, string Checkpoint);
     public sealed record InclusionProofResponse(string EventId, long Seq, long LeafIndex, long TreeSize, string LeafHash, string RootHash, IReadOnlyList<string> Proof, string AuditEventId);
     public sealed record ConsistencyProofResponse(long From, long To, string FromRoot, string ToRoot, IReadOnlyList<string> Proof, string AuditEventId);
@@ -115,7 +115,7 @@ public static class AuditEndpoints
     private static async Task<IResult> CheckpointAsync(HttpContext http, CheckpointService checkpoints, AuditRecorder audit, TenantDirectory tenants)
     {
         var tenantId = await BeginAsync(http, tenants);
-        var signed = await checkpoints.GetOrSignAsync(tenantId, http.RequestAborted) ?? throw ApiException.NotFound("Checkpoint");
+        var signed = await checkpoints.GetOrSignAsync(tenantId, http.RequestAborted, reuse: true) ?? throw ApiException.NotFound("Checkpoint");
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: string.Create(CultureInfo.InvariantCulture, $"checkpoint;size={signed.TreeSize}")));
         return Results.Json(new CheckpointResponse(signed.TreeSize, Convert.ToHexStringLower(signed.RootHash), signed.Text, eventId), GatewayJson.Options);
     }
@@ -123,9 +123,12 @@ public static class AuditEndpoints
     private static async Task<IResult> CheckpointsAsync(HttpContext http, AuditStore store, AuditRecorder audit, TenantDirectory tenants)
     {
         var tenantId = await BeginAsync(http, tenants);
-        var list = await store.ListCheckpointsAsync(tenantId, http.RequestAborted);
+        var after = QueryLong(http, "after", 0, 0, long.MaxValue);
+        var limit = (int)QueryLong(http, "limit", 100, 1, MaxPageSize);
+        var list = await store.ListCheckpointsAsync(tenantId, after, limit, http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: "checkpoints"));
-        return Results.Json(new CheckpointListResponse(list.Select(c => new CheckpointListItem(c.TreeSize, c.SignedText)).ToList(), eventId), GatewayJson.Options);
+        var next = list.Count == limit ? list[^1].TreeSize : (long?)null;
+        return Results.Json(new CheckpointListResponse(list.Select(c => new CheckpointListItem(c.TreeSize, c.SignedText)).ToList(), next, eventId), GatewayJson.Options);
     }
 
     private static async Task<IResult> ProofAsync(string eventId, HttpContext http, AuditStore store, AuditTreeCache trees, AuditRecorder audit, TenantDirectory tenants)

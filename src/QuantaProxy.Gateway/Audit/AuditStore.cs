@@ -180,18 +180,20 @@ public sealed class AuditStore(Database database)
         await insert.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<(long TreeSize, byte[] RootHash, string SignedText)?> LatestCheckpointAsync(string tenantId, CancellationToken ct)
+    public async Task<(long TreeSize, byte[] RootHash, string SignedText, string CreatedAt)?> LatestCheckpointAsync(string tenantId, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var select = connection.Sql("SELECT tree_size, root_hash, signed_text FROM audit_checkpoints WHERE tenant_id = @t ORDER BY tree_size DESC LIMIT 1").With("t", tenantId);
+        await using var select = connection.Sql("SELECT tree_size, root_hash, signed_text, created_at FROM audit_checkpoints WHERE tenant_id = @t ORDER BY tree_size DESC LIMIT 1").With("t", tenantId);
         await using var reader = await select.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetBytes(1), reader.GetString(2)) : null;
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetBytes(1), reader.GetString(2), reader.GetString(3)) : null;
     }
 
-    public async Task<IReadOnlyList<(long TreeSize, string SignedText)>> ListCheckpointsAsync(string tenantId, CancellationToken ct)
+    /// <summary>One page of a tenant's checkpoints, oldest first, after tree size <paramref name="afterSize"/>.</summary>
+    public async Task<IReadOnlyList<(long TreeSize, string SignedText)>> ListCheckpointsAsync(string tenantId, long afterSize, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var select = connection.Sql("SELECT tree_size, signed_text FROM audit_checkpoints WHERE tenant_id = @t ORDER BY tree_size").With("t", tenantId);
+        await using var select = connection.Sql("SELECT tree_size, signed_text FROM audit_checkpoints WHERE tenant_id = @t AND tree_size > @a ORDER BY tree_size LIMIT @l")
+            .With("t", tenantId).With("a", afterSize).With("l", limit);
         await using var reader = await select.ExecuteReaderAsync(ct);
         var result = new List<(long, string)>();
         while (await reader.ReadAsync(ct)) result.Add((reader.GetInt64(0), reader.GetString(1)));

@@ -13,18 +13,28 @@ namespace QuantaProxy.Gateway.Audit;
 /// </summary>
 public sealed class CheckpointService(AuditStore store, AuditTreeCache trees, TenantKeyRing keyRing, IOptions<AuditOptions> options, TimeProvider time, ILogger<CheckpointService> logger) : IDisposable
 {
-    private readonly SemaphoreSlim _signing = new(1, 1);
+    // Striped per tenant: one tenant's signing never waits for another's, and the memory stays fixed however many tenants.
+    private readonly SemaphoreSlim[] _signing = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    public void Dispose() => _signing.Dispose();
+    public void Dispose()
+    {
+        foreach (var s in _signing) s.Dispose();
+    }
+
+    private SemaphoreSlim LockFor(string tenantId) => _signing[(int)((uint)StringComparer.Ordinal.GetHashCode(tenantId) % (uint)_signing.Length)];
 
     public string NameFor(string tenantId) => $"{options.Value.Origin}/audit/{tenantId}";
 
     public sealed record SignedCheckpoint(long TreeSize, byte[] RootHash, string Text);
 
-    /// <summary>The latest checkpoint, signing a new one first when the chain has grown since.</summary>
-    public async Task<SignedCheckpoint?> GetOrSignAsync(string tenantId, CancellationToken ct)
+    /// <summary>
+    /// The latest checkpoint, signing a new one first when the chain has grown since — unless <paramref name="reuse"/>
+    /// and the latest is recent enough (<see cref="AuditOptions.CheckpointReuseMaxAge"/>, <see cref="AuditOptions.CheckpointReuseMaxGrowth"/>).
+    /// </summary>
+    public async Task<SignedCheckpoint?> GetOrSignAsync(string tenantId, CancellationToken ct, bool reuse = false)
     {
-        await _signing.WaitAsync(ct);
+        var gate = LockFor(tenantId);
+        await gate.WaitAsync(ct);
         try
         {
             var latest = await store.LatestCheckpointAsync(tenantId, ct);
@@ -39,6 +49,9 @@ public sealed class CheckpointService(AuditStore store, AuditTreeCache trees, Te
                     throw new ApiException(409, "audit_inconsistent", "The stored audit chain is inconsistent with the last signed checkpoint; run /api/v2/audit/verify.");
                 }
                 if (last.TreeSize == size) return new SignedCheckpoint(last.TreeSize, last.RootHash, last.SignedText);
+                if (reuse && size - last.TreeSize < options.Value.CheckpointReuseMaxGrowth
+                          && time.GetUtcNow() - DateTimeOffset.Parse(last.CreatedAt, System.Globalization.CultureInfo.InvariantCulture) < options.Value.CheckpointReuseMaxAge)
+                    return new SignedCheckpoint(last.TreeSize, last.RootHash, last.SignedText);
             }
             if (size == 0) return null;
             var keys = await keyRing.GetKeysAsync(tenantId, ct);
@@ -51,7 +64,7 @@ public sealed class CheckpointService(AuditStore store, AuditTreeCache trees, Te
         }
         finally
         {
-            _signing.Release();
+            gate.Release();
         }
     }
 }

@@ -52,6 +52,9 @@ public static class GatewayApp
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
 
         var gatewayOptions = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -86,6 +89,7 @@ public static class GatewayApp
         services.AddQuantaProxyKms(configuration);
 
         services.AddCallerAuthentication();
+        services.AddSingleton<KmsReadiness>();
         services.AddSingleton<TenantKeyRing>();
         services.AddSingleton<TenantService>();
         services.AddSingleton<EnvelopeService>();

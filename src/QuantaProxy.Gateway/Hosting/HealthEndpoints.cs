@@ -1,4 +1,3 @@
-using QuantaProxy.Gateway.Kms;
 using QuantaProxy.Gateway.Storage;
 
 namespace QuantaProxy.Gateway.Hosting;
@@ -14,7 +13,7 @@ public static class HealthEndpoints
         app.MapGet("/readyz", ReadyAsync).WithTags("Health").WithName("Readiness").Produces<ReadinessResponse>().Produces<ReadinessResponse>(503).AllowAnonymous();
     }
 
-    private static async Task<IResult> ReadyAsync(Database database, IKeyWrapper kms, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(Database database, KmsReadiness kms, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(3));
@@ -29,15 +28,7 @@ public static class HealthEndpoints
         {
             storage = "unreachable";
         }
-        var kmsState = "ok";
-        try
-        {
-            if (!await kms.CheckReachableAsync(timeout.Token)) kmsState = "unreachable";
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            kmsState = "unreachable";
-        }
+        var kmsState = await kms.IsReachableAsync(timeout.Token) ? "ok" : "unreachable";
         var ready = storage == "ok" && kmsState == "ok";
         return Results.Json(new ReadinessResponse(ready ? "ready" : "not_ready", storage, kmsState), GatewayJson.Options, statusCode: ready ? 200 : 503);
     }

@@ -10,13 +10,42 @@ namespace QuantaProxy.Gateway.Okta;
 /// (AllowLoopback) the connect step refuses loopback, private and link-local addresses, so a DNS answer cannot turn an
 /// allowed Okta host name into a request into the gateway's own network.
 /// </summary>
-public sealed class OktaHttpClients(IOptions<OktaOptions> options) : IDisposable
+public sealed class OktaHttpClients(IOptions<OktaOptions> options, TimeProvider time) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<HttpMessageInvoker>> _invokers = new(StringComparer.Ordinal);
     private readonly bool _allowLoopback = options.Value.AllowLoopback;
 
-    public HttpMessageInvoker For(Uri baseUri) =>
-        _invokers.GetOrAdd(baseUri.GetLeftPart(UriPartial.Authority), _ => new Lazy<HttpMessageInvoker>(Create)).Value;
+    /// <summary>Okta orgs with a pooled handler at most; past it, handlers idle for <see cref="IdleHandlerLifetime"/> are dropped.</summary>
+    internal const int MaxHandlers = 1_000;
+    internal static readonly TimeSpan IdleHandlerLifetime = TimeSpan.FromMinutes(10);
+    private readonly ConcurrentDictionary<string, long> _lastUsed = new(StringComparer.Ordinal);
+
+    internal int HandlerCount => _invokers.Count;
+
+    public HttpMessageInvoker For(Uri baseUri)
+    {
+        var key = baseUri.GetLeftPart(UriPartial.Authority);
+        _lastUsed[key] = time.GetTimestamp();
+        if (_invokers.Count >= MaxHandlers && !_invokers.ContainsKey(key)) EvictIdle();
+        return _invokers.GetOrAdd(key, _ => new Lazy<HttpMessageInvoker>(Create)).Value;
+    }
+
+    /// <summary>
+    /// Drops handlers no call has used for a while. A dropped handler is disposed only after a grace period longer than
+    /// any call, so a request that fetched it just before cannot find it disposed.
+    /// </summary>
+    private void EvictIdle()
+    {
+        var now = time.GetTimestamp();
+        foreach (var (key, invoker) in _invokers)
+        {
+            if (!_lastUsed.TryGetValue(key, out var used) || time.GetElapsedTime(used, now) < IdleHandlerLifetime) continue;
+            if (!_invokers.TryRemove(new KeyValuePair<string, Lazy<HttpMessageInvoker>>(key, invoker))) continue;
+            _lastUsed.TryRemove(key, out _);
+            if (invoker.IsValueCreated)
+                _ = Task.Delay(TimeSpan.FromMinutes(5)).ContinueWith(_ => invoker.Value.Dispose(), TaskScheduler.Default);
+        }
+    }
 
     private HttpMessageInvoker Create()
     {

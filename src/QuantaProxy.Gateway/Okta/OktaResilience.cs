@@ -22,11 +22,40 @@ public sealed class OktaResilience(IOptions<OktaOptions> options, TimeProvider t
     private readonly OktaOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
-    internal sealed record Lane(ResiliencePipeline<OktaAttempt> Pipeline, SemaphoreSlim Concurrency);
+    internal sealed record Lane(ResiliencePipeline<OktaAttempt> Pipeline, SemaphoreSlim Concurrency)
+    {
+        public long LastUsedTicks;
+    }
+
+    /// <summary>Lanes kept at most; past it, lanes idle for <see cref="IdleLaneLifetime"/> are dropped.</summary>
+    internal const int MaxLanes = 10_000;
+    internal static readonly TimeSpan IdleLaneLifetime = TimeSpan.FromMinutes(10);
 
     public TimeSpan CallTimeout => _options.CallTimeout;
 
-    internal Lane For(string integrationId) => _lanes.GetOrAdd(integrationId, _ => new Lane(Build(), new SemaphoreSlim(_options.MaxConcurrencyPerIntegration)));
+    internal int LaneCount => _lanes.Count;
+
+    internal Lane For(string integrationId)
+    {
+        var lane = _lanes.GetOrAdd(integrationId, _ => new Lane(Build(), new SemaphoreSlim(_options.MaxConcurrencyPerIntegration)));
+        Volatile.Write(ref lane.LastUsedTicks, time.GetUtcNow().UtcTicks);
+        if (_lanes.Count > MaxLanes) EvictIdle();
+        return lane;
+    }
+
+    /// <summary>
+    /// Drops lanes with no call in flight and none for a while (an idle lane's circuit is closed again by then anyway);
+    /// if every lane is busy the map may stay over the bound until some go idle, never dropping a lane in use.
+    /// </summary>
+    private void EvictIdle()
+    {
+        var cutoff = (time.GetUtcNow() - IdleLaneLifetime).UtcTicks;
+        foreach (var (id, lane) in _lanes)
+        {
+            if (Volatile.Read(ref lane.LastUsedTicks) < cutoff && lane.Concurrency.CurrentCount == _options.MaxConcurrencyPerIntegration)
+                _lanes.TryRemove(new KeyValuePair<string, Lane>(id, lane));
+        }
+    }
 
     private ResiliencePipeline<OktaAttempt> Build()
     {

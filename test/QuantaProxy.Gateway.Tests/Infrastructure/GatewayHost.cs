@@ -74,6 +74,8 @@ public sealed class GatewayHost : IAsyncDisposable
             ["QuantaProxy:DataDir"] = dataDir,
             ["QuantaProxy:Okta:AllowLoopback"] = "true",
             ["QuantaProxy:Audit:CheckpointInterval"] = "00:00:00",
+            // Tests read a checkpoint right after the events they prove; CheckpointReuseTests turns reuse on.
+            ["QuantaProxy:Audit:CheckpointReuseMaxAge"] = "00:00:00",
             // Load-style tests drive one key hard; the limiter has its own test.
             ["QuantaProxy:RateLimits:PerKeyPerSecond"] = "100000",
             ["QuantaProxy:RateLimits:PerKeyBurst"] = "100000",
