@@ -23,6 +23,7 @@ public static class ProblemCodes
     public const string InvalidPayload = "invalid_payload";
     public const string InvalidOktaDomain = "invalid_okta_domain";
     public const string IdempotencyConflict = "idempotency_conflict";
+    public const string IdempotencyQuotaExceeded = "idempotency_quota_exceeded";
     public const string RateLimited = "rate_limited";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string Internal = "internal_error";

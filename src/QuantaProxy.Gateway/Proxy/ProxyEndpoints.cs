@@ -12,6 +12,7 @@ using QuantaProxy.Gateway.Integrations;
 using QuantaProxy.Gateway.Okta;
 using QuantaProxy.Gateway.Telemetry;
 using QuantaProxy.Gateway.Vault;
+using Microsoft.Extensions.Options;
 
 namespace QuantaProxy.Gateway.Proxy;
 
@@ -31,7 +32,7 @@ public static class ProxyEndpoints
     }
 
     private static async Task<IResult> OutboundAsync(HttpContext http, RequestBody body, IntegrationStore integrations, VaultService vault,
-        OktaConnector connector, EnvelopeService envelopes, AuditRecorder audit, IdempotencyStore idempotency, TimeProvider time)
+        OktaConnector connector, EnvelopeService envelopes, AuditRecorder audit, IdempotencyStore idempotency, IOptions<IdempotencyOptions> idempotencyOptions, TimeProvider time)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = GatewayTelemetry.Source.StartActivity("proxy.call");
@@ -69,7 +70,9 @@ public static class ProxyEndpoints
         var idempotencyKey = ReadIdempotencyKey(http);
         if (idempotencyKey is not null)
         {
-            var (claim, replay) = await idempotency.ClaimAsync(tenantId, idempotencyKey, auditContext.RequestDigest, Timestamps.Format(time.GetUtcNow()), http.RequestAborted);
+            var now = time.GetUtcNow();
+            var (claim, replay) = await idempotency.ClaimAsync(tenantId, idempotencyKey, auditContext.RequestDigest, Timestamps.Format(now),
+                Timestamps.Format(now - idempotencyOptions.Value.Ttl), idempotencyOptions.Value.MaxBytesPerTenant, http.RequestAborted);
             switch (claim)
             {
                 case IdempotencyStore.ClaimResult.Replay:
@@ -81,9 +84,30 @@ public static class ProxyEndpoints
                     throw new ApiException(422, ProblemCodes.IdempotencyConflict, "This Idempotency-Key was used with a different request.", IdempotencyHeader);
                 case IdempotencyStore.ClaimResult.InProgress:
                     throw new ApiException(409, ProblemCodes.IdempotencyConflict, "A request with this Idempotency-Key is still in progress.", IdempotencyHeader) { RetryAfter = TimeSpan.FromSeconds(1) };
+                case IdempotencyStore.ClaimResult.QuotaExceeded:
+                    throw new ApiException(429, ProblemCodes.IdempotencyQuotaExceeded,
+                        "This tenant's stored idempotent answers are at their limit; retry without Idempotency-Key or after older keys expire.", IdempotencyHeader)
+                        { RetryAfter = TimeSpan.FromMinutes(1) };
             }
         }
 
+        try
+        {
+            var answer = await CallAndSealAsync(http, tenantId, integration, operation, validated, auditContext, vault, connector, envelopes, audit, time, started);
+            if (idempotencyKey is not null) await idempotency.CompleteAsync(tenantId, idempotencyKey, 200, answer, CancellationToken.None);
+            return Results.Bytes(answer, "application/json");
+        }
+        catch when (idempotencyKey is not null)
+        {
+            // Whatever went wrong (Okta, the audit, the client leaving), a claim is never left pending.
+            await idempotency.ReleaseAsync(tenantId, idempotencyKey, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private static async Task<byte[]> CallAndSealAsync(HttpContext http, string tenantId, IntegrationRecord integration, OktaOperation operation, ValidatedOktaRequest validated,
+        AuditContext auditContext, VaultService vault, OktaConnector connector, EnvelopeService envelopes, AuditRecorder audit, TimeProvider time, long started)
+    {
         if (operation.Mutating)
         {
             await audit.RecordExtraAsync(http, tenantId, PrefixedId.New(PrefixedId.AuditEvent, time.GetUtcNow()), AuditEventTypes.ProxyIntent, "intent",
@@ -116,7 +140,6 @@ public static class ProxyEndpoints
         }
         catch (OktaCallException e)
         {
-            if (idempotencyKey is not null && !e.MayHaveReachedOkta) await idempotency.ReleaseAsync(tenantId, idempotencyKey, CancellationToken.None);
             GatewayTelemetry.ProxyCalls.Add(1, new("operation", operation.Name), new("outcome", e.Code));
             await audit.RecordAsync(http, tenantId, e.Code == OktaConnector.PathMismatchCode ? AuditEventTypes.ProxyDenied : AuditEventTypes.ProxyCall, e.Code,
                 new AuditDetails(IntegrationId: integration.Id, Operation: operation.Name, Detail: e.Code));
@@ -141,10 +164,9 @@ public static class ProxyEndpoints
         {
             CryptographicOperations.ZeroMemory(plaintextAnswer);
         }
-        if (idempotencyKey is not null) await idempotency.CompleteAsync(tenantId, idempotencyKey, 200, envelopeBytes, CancellationToken.None);
         GatewayTelemetry.ProxyCalls.Add(1, new("operation", operation.Name), new("outcome", result.Success ? "success" : "okta_error"));
         GatewayTelemetry.ProxyDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("operation", operation.Name));
-        return Results.Bytes(envelopeBytes, "application/json");
+        return envelopeBytes;
     }
 
     /// <summary>A refused call is a <c>proxy.denied</c> event, stored before the refusal is answered.</summary>
