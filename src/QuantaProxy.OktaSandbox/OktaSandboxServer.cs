@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using QuantaProxy.OktaSandbox.CustomAuthorizationServers;
 using QuantaProxy.OktaSandbox.OAuth;
 
 namespace QuantaProxy.OktaSandbox;
@@ -22,10 +23,12 @@ namespace QuantaProxy.OktaSandbox;
 public sealed class OktaSandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly AgentAuthorization _agents;
 
-    private OktaSandboxServer(WebApplication app, Uri baseAddress, SandboxFaults faults, SandboxStats stats)
+    private OktaSandboxServer(WebApplication app, Uri baseAddress, SandboxFaults faults, SandboxStats stats, AgentAuthorization agents)
     {
         _app = app;
+        _agents = agents;
         BaseAddress = baseAddress;
         Faults = faults;
         Stats = stats;
@@ -42,11 +45,12 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         var stats = new SandboxStats();
         // Built first: it validates the service apps, and a bad option must fail before a host exists.
         var authorizationServer = new OrgAuthorizationServer(options, faults, stats);
+        var org = new OrgState(options);
+        var agents = new AgentAuthorization(options, org, faults, stats);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var org = new OrgState(options);
         var tokens = options.ApiTokens.Select(Encoding.UTF8.GetBytes).ToList();
         var buckets = new ConcurrentDictionary<string, (long Window, int Used)>(StringComparer.Ordinal);
 
@@ -107,11 +111,14 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         });
         ManagementApi.Map(app, org, stats);
         authorizationServer.Map(app);
+        agents.Map(app, tokens);
         app.MapFallback((HttpContext http) => OktaErrors.Error(404, "E0000022", "The endpoint does not support the provided HTTP method"));
 
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new OktaSandboxServer(app, new Uri(address), faults, stats);
+        var baseAddress = new Uri(address);
+        foreach (var server in agents.Servers.All) server.SetOrigin(baseAddress);
+        return new OktaSandboxServer(app, baseAddress, faults, stats, agents);
     }
 
     private static bool Authorized(string? header, List<byte[]> tokens)
@@ -123,11 +130,21 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         return ok;
     }
 
+    /// <summary>The custom authorization server <c>/oauth2/{id}</c> configured in <see cref="SandboxOptions.AuthorizationServers"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No server has that id.</exception>
+    public CustomAuthorizationServer AuthorizationServer(string id) =>
+        _agents.Servers.Find(id) ?? throw new KeyNotFoundException($"no authorization server {id} in the sandbox");
+
+    /// <summary>Registers another service app (an agent) with the custom authorization servers while the sandbox runs.</summary>
+    /// <exception cref="ArgumentException">The app is not one Okta would accept, or its client id is taken.</exception>
+    public void RegisterAgent(SandboxServiceApp app) => _agents.Agents.Register(app);
+
     public Task RunUntilStoppedAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _agents.Dispose();
     }
 }
