@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using QuantaProxy.OktaSandbox.CustomAuthorizationServers;
+using QuantaProxy.OktaSandbox.EventHooks;
 using QuantaProxy.OktaSandbox.OAuth;
 
 namespace QuantaProxy.OktaSandbox;
@@ -24,11 +25,13 @@ public sealed class OktaSandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly AgentAuthorization _agents;
+    private readonly EventHookSystem _hooks;
 
-    private OktaSandboxServer(WebApplication app, Uri baseAddress, SandboxFaults faults, SandboxStats stats, AgentAuthorization agents)
+    private OktaSandboxServer(WebApplication app, Uri baseAddress, SandboxFaults faults, SandboxStats stats, AgentAuthorization agents, EventHookSystem hooks)
     {
         _app = app;
         _agents = agents;
+        _hooks = hooks;
         BaseAddress = baseAddress;
         Faults = faults;
         Stats = stats;
@@ -37,6 +40,9 @@ public sealed class OktaSandboxServer : IAsyncDisposable
     public Uri BaseAddress { get; }
     public SandboxFaults Faults { get; }
     public SandboxStats Stats { get; }
+
+    /// <summary>Event hook deliveries the org attempted, and a wait for them to finish.</summary>
+    public EventHookActivity EventHooks => _hooks.Activity;
 
     public static async Task<OktaSandboxServer> StartAsync(SandboxOptions options, string url = "http://127.0.0.1:0", CancellationToken ct = default)
     {
@@ -47,6 +53,7 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         var authorizationServer = new OrgAuthorizationServer(options, faults, stats);
         var org = new OrgState(options);
         var agents = new AgentAuthorization(options, org, faults, stats);
+        var hooks = new EventHookSystem(options.EventHooks, org, faults);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
@@ -109,16 +116,19 @@ public sealed class OktaSandboxServer : IAsyncDisposable
             }
             await next(http);
         });
+        app.Use(hooks.Tap.InvokeAsync);
         ManagementApi.Map(app, org, stats);
         authorizationServer.Map(app);
         agents.Map(app, tokens);
+        hooks.Map(app);
         app.MapFallback((HttpContext http) => OktaErrors.Error(404, "E0000022", "The endpoint does not support the provided HTTP method"));
 
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseAddress = new Uri(address);
         foreach (var server in agents.Servers.All) server.SetOrigin(baseAddress);
-        return new OktaSandboxServer(app, baseAddress, faults, stats, agents);
+        hooks.Events.SetOrigin(baseAddress);
+        return new OktaSandboxServer(app, baseAddress, faults, stats, agents, hooks);
     }
 
     private static bool Authorized(string? header, List<byte[]> tokens)
@@ -145,6 +155,7 @@ public sealed class OktaSandboxServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _hooks.DisposeAsync();
         _agents.Dispose();
     }
 }
