@@ -29,7 +29,7 @@ internal sealed class AuthorizationCodes(CustomServerSet servers, DpopBinding bi
 
     private IResult Authorize(string serverId, HttpContext http)
     {
-        if (servers.Find(serverId) is not { } server) return OktaErrors.NotFound("AuthorizationServer", "AuthorizationServer");
+        if (servers.Find(serverId) is not { } server) return CustomServerSet.NotFound(serverId);
         var query = http.Request.Query;
         if (query.Any(p => p.Value.Count > 1 || (p.Value[0]?.Length ?? 0) > MaxParameterLength))
             return OAuthResponse.Error(400, "invalid_request", "A parameter was sent more than once or is too long.");

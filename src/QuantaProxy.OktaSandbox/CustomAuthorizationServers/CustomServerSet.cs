@@ -32,6 +32,10 @@ internal sealed class CustomServerSet : IDisposable
 
     public CustomAuthorizationServer? Find(string id) => _servers.GetValueOrDefault(id);
 
+    /// <summary>Okta's 404 for an authorization server id it does not have (the id echoed only in plain characters).</summary>
+    public static IResult NotFound(string id) =>
+        OktaErrors.NotFound(new string(id.Take(64).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '?').ToArray()), "AuthorizationServer");
+
     public IEnumerable<CustomAuthorizationServer> All => _servers.Values;
 
     public void Dispose()

@@ -25,7 +25,7 @@ internal sealed class CustomTokenEndpoint(
 
     private async Task<IResult> HandleAsync(string serverId, HttpContext http, CancellationToken ct)
     {
-        if (servers.Find(serverId) is not { } server) return OktaErrors.NotFound(Printable(serverId), "AuthorizationServer");
+        if (servers.Find(serverId) is not { } server) return CustomServerSet.NotFound(serverId);
         stats.TokenRequested();
         if (faults.TakeTokenFailure())
             return OAuthResponse.Error(500, "server_error", "The authorization server encountered an unexpected condition that prevented it from fulfilling the request.");
@@ -122,6 +122,4 @@ internal sealed class CustomTokenEndpoint(
         var jwt = Jws.Parse(assertion);
         return jwt is not null && jwt.TryGetPayloadValue<JsonElement>("act", out var act) ? JsonNode.Parse(act.GetRawText()) : null;
     }
-
-    private static string Printable(string id) => new(id.Take(64).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '?').ToArray());
 }

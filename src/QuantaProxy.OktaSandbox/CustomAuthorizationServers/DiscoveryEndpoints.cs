@@ -23,7 +23,7 @@ internal static class DiscoveryEndpoints
     }
 
     private static IResult With(CustomServerSet servers, string id, Func<CustomAuthorizationServer, IResult> then) =>
-        servers.Find(id) is { } server ? then(server) : OktaErrors.NotFound("AuthorizationServer", "AuthorizationServer");
+        servers.Find(id) is { } server ? then(server) : CustomServerSet.NotFound(id);
 
     private static IResult Json(JsonObject body) => Results.Content(body.ToJsonString(), "application/json");
 }

@@ -24,7 +24,7 @@ internal static class TestIdTokenEndpoint
                 http.Response.Headers.WWWAuthenticate = "SSWS realm=\"sandbox\"";
                 return OktaErrors.Error(401, "E0000011", "Invalid token provided");
             }
-            if (servers.Find(serverId) is not { } server) return OktaErrors.NotFound("AuthorizationServer", "AuthorizationServer");
+            if (servers.Find(serverId) is not { } server) return CustomServerSet.NotFound(serverId);
             var (body, bodyProblem) = await BoundedBody.ReadObjectAsync(http.Request, MaxBodyBytes, ct);
             if (body is null) return bodyProblem!;
             var user = Text(body["user"]);
