@@ -277,6 +277,42 @@ public sealed class EventHookTests
         Assert.That(order, Is.EqualTo(new[] { users[3], users[2] }), "the first change arrives after the second");
     }
 
+    [Test]
+    public async Task A_service_app_needs_the_eventHooks_scopes_and_is_the_actor_of_the_changes_it_makes()
+    {
+        using var key = TestKey.EcP256("svc-1");
+        const string appId = "0oahookadmin0000001";
+        var options = new SandboxOptions { SeedUsers = 20, SeedGroups = 2, SeedApps = 1, SeedLogEvents = 1 };
+        options.ServiceApps.Add(new SandboxServiceApp
+        {
+            ClientId = appId, RequireDpop = false, Keys = { key.PublicJwk() },
+            GrantedScopes = ["okta.users.read", "okta.users.manage", "okta.eventHooks.read", "okta.eventHooks.manage"],
+        });
+        await using var sandbox = await OktaSandboxServer.StartAsync(options);
+        using var client = new OAuthTestClient(sandbox.BaseAddress, appId, key);
+        async Task<string> TokenAsync(string scope) =>
+            (await client.PostTokenAsync(client.Form(scope), proof: null)).Body!["access_token"]!.GetValue<string>();
+
+        var readOnly = await TokenAsync("okta.eventHooks.read");
+        var refused = await client.CallAsync(HttpMethod.Post, "/api/v1/eventHooks", "Bearer", readOnly, null, Definition(_receiver.Url.AbsoluteUri, AllTypes).ToJsonString());
+        Assert.That(refused.Status, Is.EqualTo(403));
+        Assert.That(refused.Challenge, Does.Contain("scope=\"okta.eventHooks.manage\""));
+        Assert.That((await client.CallAsync(HttpMethod.Get, "/api/v1/eventHooks", "Bearer", readOnly, null)).Status, Is.EqualTo(200));
+
+        var manage = await TokenAsync("okta.eventHooks.manage okta.users.manage");
+        var created = await client.CallAsync(HttpMethod.Post, "/api/v1/eventHooks", "Bearer", manage, null, Definition(_receiver.Url.AbsoluteUri, AllTypes).ToJsonString());
+        Assert.That(created.Status, Is.EqualTo(200), created.Text);
+        var hookId = created.Body!["id"]!.GetValue<string>();
+        Assert.That((await client.CallAsync(HttpMethod.Post, $"/api/v1/eventHooks/{hookId}/lifecycle/verify", "Bearer", manage, null)).Status, Is.EqualTo(200));
+        var users = await client.CallAsync(HttpMethod.Get, "/api/v1/users?search=status%20eq%20%22ACTIVE%22&limit=1", "Bearer", manage, null);
+        var userId = users.Body![0]!["id"]!.GetValue<string>();
+        Assert.That((await client.CallAsync(HttpMethod.Post, $"/api/v1/users/{userId}/lifecycle/suspend", "Bearer", manage, null)).Status, Is.EqualTo(200));
+
+        var actor = (await _receiver.WaitForDeliveriesAsync(1, Wait)).Single().Events.Single()["actor"]!;
+        Assert.That(actor["type"]!.GetValue<string>(), Is.EqualTo("PublicClientApp"));
+        Assert.That(actor["id"]!.GetValue<string>(), Is.EqualTo(appId));
+    }
+
     private static JsonObject Definition(string uri, string[] eventTypes) => new()
     {
         ["name"] = "Agent revocation",
