@@ -123,7 +123,18 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         hooks.Map(app);
         app.MapFallback((HttpContext http) => OktaErrors.Error(404, "E0000022", "The endpoint does not support the provided HTTP method"));
 
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            // Nothing else owns them yet: the delivery loop and the signing keys must not outlive a sandbox that never started.
+            await hooks.DisposeAsync();
+            agents.Dispose();
+            await app.DisposeAsync();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseAddress = new Uri(address);
         foreach (var server in agents.Servers.All) server.SetOrigin(baseAddress);
