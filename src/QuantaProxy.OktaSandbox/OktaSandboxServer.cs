@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using QuantaProxy.OktaSandbox.CustomAuthorizationServers;
+using QuantaProxy.OktaSandbox.EventHooks;
 using QuantaProxy.OktaSandbox.OAuth;
 
 namespace QuantaProxy.OktaSandbox;
@@ -22,10 +24,14 @@ namespace QuantaProxy.OktaSandbox;
 public sealed class OktaSandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly AgentAuthorization _agents;
+    private readonly EventHookSystem _hooks;
 
-    private OktaSandboxServer(WebApplication app, Uri baseAddress, SandboxFaults faults, SandboxStats stats)
+    private OktaSandboxServer(WebApplication app, Uri baseAddress, SandboxFaults faults, SandboxStats stats, AgentAuthorization agents, EventHookSystem hooks)
     {
         _app = app;
+        _agents = agents;
+        _hooks = hooks;
         BaseAddress = baseAddress;
         Faults = faults;
         Stats = stats;
@@ -35,6 +41,9 @@ public sealed class OktaSandboxServer : IAsyncDisposable
     public SandboxFaults Faults { get; }
     public SandboxStats Stats { get; }
 
+    /// <summary>Event hook deliveries the org attempted, and a wait for them to finish.</summary>
+    public EventHookActivity EventHooks => _hooks.Activity;
+
     public static async Task<OktaSandboxServer> StartAsync(SandboxOptions options, string url = "http://127.0.0.1:0", CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -42,11 +51,13 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         var stats = new SandboxStats();
         // Built first: it validates the service apps, and a bad option must fail before a host exists.
         var authorizationServer = new OrgAuthorizationServer(options, faults, stats);
+        var org = new OrgState(options);
+        var agents = new AgentAuthorization(options, org, faults, stats);
+        var hooks = new EventHookSystem(options.EventHooks, org, faults);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var org = new OrgState(options);
         var tokens = options.ApiTokens.Select(Encoding.UTF8.GetBytes).ToList();
         var buckets = new ConcurrentDictionary<string, (long Window, int Used)>(StringComparer.Ordinal);
 
@@ -112,13 +123,30 @@ public sealed class OktaSandboxServer : IAsyncDisposable
             }
             await next(http);
         });
+        app.Use(hooks.Tap.InvokeAsync);
         ManagementApi.Map(app, org, stats);
         authorizationServer.Map(app);
+        agents.Map(app, tokens);
+        hooks.Map(app);
         app.MapFallback((HttpContext http) => OktaErrors.Error(404, "E0000022", "The endpoint does not support the provided HTTP method"));
 
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            // Nothing else owns them yet: the delivery loop and the signing keys must not outlive a sandbox that never started.
+            await hooks.DisposeAsync();
+            agents.Dispose();
+            await app.DisposeAsync();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new OktaSandboxServer(app, new Uri(address), faults, stats);
+        var baseAddress = new Uri(address);
+        foreach (var server in agents.Servers.All) server.SetOrigin(baseAddress);
+        hooks.Events.SetOrigin(baseAddress);
+        return new OktaSandboxServer(app, baseAddress, faults, stats, agents, hooks);
     }
 
     private static bool Authorized(string? header, List<byte[]> tokens)
@@ -130,11 +158,22 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         return ok;
     }
 
+    /// <summary>The custom authorization server <c>/oauth2/{id}</c> configured in <see cref="SandboxOptions.AuthorizationServers"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No server has that id.</exception>
+    public CustomAuthorizationServer AuthorizationServer(string id) =>
+        _agents.Servers.Find(id) ?? throw new KeyNotFoundException($"no authorization server {id} in the sandbox");
+
+    /// <summary>Registers another service app (an agent) with the custom authorization servers while the sandbox runs.</summary>
+    /// <exception cref="ArgumentException">The app is not one Okta would accept, or its client id is taken.</exception>
+    public void RegisterAgent(SandboxServiceApp app) => _agents.Agents.Register(app);
+
     public Task RunUntilStoppedAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _hooks.DisposeAsync();
+        _agents.Dispose();
     }
 }

@@ -130,5 +130,11 @@ internal sealed class OrgState
         }
     }
 
+    /// <summary>Appends an event to the System Log (<c>/api/v1/logs</c>), after every event already there.</summary>
+    public void AppendLogEvent(JsonObject logEvent)
+    {
+        lock (Gate) Logs.Add(logEvent);
+    }
+
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 }

@@ -25,6 +25,9 @@ public sealed class SandboxFaults
     /// <summary>Added to every Management request.</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>Faults of event hook deliveries (lost, duplicated, reordered, late).</summary>
+    public EventHookFaults EventHooks { get; } = new();
+
     /// <summary>Every access token issued so far becomes invalid: Management requests with one answer 401 <c>invalid_token</c>.</summary>
     public void RevokeAllTokens() => Interlocked.Increment(ref _tokenEpoch);
 

@@ -22,4 +22,10 @@ public sealed class SandboxOptions
 
     /// <summary>How long a DPoP nonce handed out by the token endpoint stays valid; a new one is handed out after a third of it.</summary>
     public TimeSpan DpopNonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Custom authorization servers (<c>/oauth2/{id}</c>) issuing JWT access tokens to agents.</summary>
+    public List<SandboxAuthorizationServer> AuthorizationServers { get; } = [];
+
+    /// <summary>How event hooks are verified and delivered.</summary>
+    public EventHookOptions EventHooks { get; } = new();
 }

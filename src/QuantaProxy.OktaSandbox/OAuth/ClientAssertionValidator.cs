@@ -13,7 +13,7 @@ internal sealed record ClientAuthentication(RegisteredApp? App, string? Failure)
 /// <c>private_key_jwt</c> client authentication (RFC 7523 §3, Okta's "JWT with private key"): <c>iss = sub = client_id</c>,
 /// <c>aud</c> the token endpoint, <c>exp</c> at most an hour away, a <c>jti</c> never seen before, signed by one of the app's keys.
 /// </summary>
-internal sealed class ClientAssertionValidator(ServiceAppRegistry apps, ReplayCache replays, TimeProvider clock)
+internal sealed class ClientAssertionValidator(IClientDirectory apps, ReplayCache replays, TimeProvider clock)
 {
     public const string AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
@@ -28,8 +28,9 @@ internal sealed class ClientAssertionValidator(ServiceAppRegistry apps, ReplayCa
 
     /// <summary>Authenticates the client; on success the assertion's jti is spent, so the same assertion is refused next time.</summary>
     /// <param name="clientIdParameter">The request's <c>client_id</c> parameter, which is optional but must match when present.</param>
-    /// <param name="tokenEndpoint">The URL the request was sent to: the only audience accepted.</param>
-    public async Task<ClientAuthentication> AuthenticateAsync(string assertion, string? clientIdParameter, string tokenEndpoint)
+    /// <param name="tokenEndpoint">The URL the request was sent to: the audience accepted.</param>
+    /// <param name="issuerAudience">A custom authorization server's issuer, which Okta's guides also give as the audience; null at the org server.</param>
+    public async Task<ClientAuthentication> AuthenticateAsync(string assertion, string? clientIdParameter, string tokenEndpoint, string? issuerAudience = null)
     {
         var jwt = Jws.Parse(assertion);
         if (jwt is null) return ClientAuthentication.Refused("The client_assertion token is malformed.");
@@ -49,7 +50,7 @@ internal sealed class ClientAssertionValidator(ServiceAppRegistry apps, ReplayCa
         if (keys.Count == 0) return ClientAuthentication.Refused("The client_assertion JWT kid is invalid.");
         if (!await Jws.VerifiesAsync(jwt, keys, ephemeralKeys: false)) return ClientAuthentication.Refused("The client_assertion signature is invalid.");
 
-        if (!jwt.Audiences.Contains(tokenEndpoint, StringComparer.Ordinal))
+        if (!jwt.Audiences.Contains(tokenEndpoint, StringComparer.Ordinal) && (issuerAudience is null || !jwt.Audiences.Contains(issuerAudience, StringComparer.Ordinal)))
             return ClientAuthentication.Refused("The audience claim for client_assertion must be the endpoint invoked for the request.");
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var skew = ClockSkew.TotalSeconds;

@@ -18,6 +18,7 @@ public static class ManagementScopes
         new("POST", "/api/v1/users", "okta.users.manage"),
         new("GET", "/api/v1/users/{id}", "okta.users.read"),
         new("POST", "/api/v1/users/{id}", "okta.users.manage"),
+        new("DELETE", "/api/v1/users/{id}", "okta.users.manage"),
         new("POST", "/api/v1/users/{id}/lifecycle/activate", "okta.users.manage"),
         new("POST", "/api/v1/users/{id}/lifecycle/deactivate", "okta.users.manage"),
         new("POST", "/api/v1/users/{id}/lifecycle/suspend", "okta.users.manage"),
@@ -33,7 +34,16 @@ public static class ManagementScopes
         new("GET", "/api/v1/apps", "okta.apps.read"),
         new("GET", "/api/v1/apps/{appId}", "okta.apps.read"),
         new("GET", "/api/v1/apps/{appId}/users", "okta.apps.read"),
+        new("DELETE", "/api/v1/apps/{appId}/users/{userId}", "okta.apps.manage"),
         new("GET", "/api/v1/logs", "okta.logs.read"),
+        new("GET", "/api/v1/eventHooks", "okta.eventHooks.read"),
+        new("POST", "/api/v1/eventHooks", "okta.eventHooks.manage"),
+        new("GET", "/api/v1/eventHooks/{eventHookId}", "okta.eventHooks.read"),
+        new("PUT", "/api/v1/eventHooks/{eventHookId}", "okta.eventHooks.manage"),
+        new("DELETE", "/api/v1/eventHooks/{eventHookId}", "okta.eventHooks.manage"),
+        new("POST", "/api/v1/eventHooks/{eventHookId}/lifecycle/activate", "okta.eventHooks.manage"),
+        new("POST", "/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate", "okta.eventHooks.manage"),
+        new("POST", "/api/v1/eventHooks/{eventHookId}/lifecycle/verify", "okta.eventHooks.manage"),
     ];
 
     /// <summary>The operation a request is for, or null when the sandbox does not serve it (it then answers 404).</summary>

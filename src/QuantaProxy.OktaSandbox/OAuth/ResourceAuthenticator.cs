@@ -9,6 +9,9 @@ namespace QuantaProxy.OktaSandbox.OAuth;
 /// </summary>
 internal sealed class ResourceAuthenticator(AccessTokens tokens, DpopProofValidator proofs)
 {
+    /// <summary>The <c>HttpContext.Items</c> key under which an authenticated request carries its client id (the System Log's actor).</summary>
+    public const string ClientIdItem = "sandbox.oauth.client_id";
+
     /// <summary>Whether the request uses an OAuth scheme, so that this (and not the SSWS check) decides.</summary>
     public static bool Handles(StringValues authorization) =>
         authorization.Count > 0 && Scheme(authorization[0]) is not null;
@@ -44,6 +47,7 @@ internal sealed class ResourceAuthenticator(AccessTokens tokens, DpopProofValida
 
         if (operation is not null && !ManagementScopes.IsSatisfiedBy(operation.Scope, record.Scopes))
             return ResourceChallenge.Forbidden(request, record.Jkt is null ? "Bearer" : "DPoP", operation.Scope);
+        http.Items[ClientIdItem] = record.ClientId;
         return null;
     }
 

@@ -7,7 +7,7 @@ namespace QuantaProxy.OktaSandbox.OAuth;
 internal sealed record RegisteredApp(string ClientId, IReadOnlyList<JsonWebKey> Keys, FrozenSet<string> GrantedScopes, bool RequireDpop, bool RequireKid);
 
 /// <summary>The org's service apps by <c>client_id</c>.</summary>
-internal sealed class ServiceAppRegistry
+internal sealed class ServiceAppRegistry : IClientDirectory
 {
     private readonly FrozenDictionary<string, RegisteredApp> _apps;
 
