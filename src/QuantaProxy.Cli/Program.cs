@@ -9,6 +9,7 @@ var root = new RootCommand("quantaproxy: the QuantaProxy command line (gateway q
     VectorsCommand.Create(),
     AuditCommand.Create(),
     SandboxCommand.Create(),
+    CatalogCommand.Create(),
     AdminCommands.Tenant(),
     AdminCommands.Vault(),
     AdminCommands.Integration(),

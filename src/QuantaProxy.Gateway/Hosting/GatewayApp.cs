@@ -6,6 +6,7 @@ using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Benchmarking;
+using QuantaProxy.Gateway.Catalog;
 using QuantaProxy.Gateway.Envelopes;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Integrations;
@@ -148,6 +149,7 @@ public static class GatewayApp
         app.MapAuditEndpoints();
         app.MapIntegrationEndpoints();
         app.MapProxyEndpoints();
+        app.MapCatalogEndpoints();
         app.MapBenchmarkPassthrough();
     }
 

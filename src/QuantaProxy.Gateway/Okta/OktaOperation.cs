@@ -20,15 +20,15 @@ public sealed class OktaOperation
     private readonly HashSet<string> _allowedFields;
 
     public OktaOperation(string name, HttpMethod method, string pathTemplate, IReadOnlyList<string> requiredScopes,
-        bool idempotent, bool mutating, bool paginated, IReadOnlyList<OktaQueryParameter>? query = null, OktaBodyKind body = OktaBodyKind.None)
+        OktaOperationTraits traits, IReadOnlyList<OktaQueryParameter>? query = null, OktaBodyKind body = OktaBodyKind.None)
     {
+        if (traits.HasFlag(OktaOperationTraits.Destructive) && !traits.HasFlag(OktaOperationTraits.Mutating))
+            throw new ArgumentException($"{name}: a destructive operation is mutating.", nameof(traits));
         Name = name;
         Method = method;
         PathTemplate = pathTemplate;
         RequiredScopes = requiredScopes;
-        Idempotent = idempotent;
-        Mutating = mutating;
-        Paginated = paginated;
+        Traits = traits;
         QueryParameters = query ?? [];
         Body = body;
         var parameters = new List<(string, string)>();
@@ -50,10 +50,17 @@ public sealed class OktaOperation
     public HttpMethod Method { get; }
     public string PathTemplate { get; }
     public IReadOnlyList<string> RequiredScopes { get; }
+    public OktaOperationTraits Traits { get; }
     /// <summary>Sending it twice has the effect of sending it once, so a 5xx or transport failure may be retried.</summary>
-    public bool Idempotent { get; }
-    public bool Mutating { get; }
-    public bool Paginated { get; }
+    public bool Idempotent => Traits.HasFlag(OktaOperationTraits.Idempotent);
+    public bool Mutating => Traits.HasFlag(OktaOperationTraits.Mutating);
+    public bool Destructive => Traits.HasFlag(OktaOperationTraits.Destructive);
+    public bool Paginated => Traits.HasFlag(OktaOperationTraits.Paginated);
+
+    public OktaRiskClass Risk => Destructive ? OktaRiskClass.Destructive : Mutating ? OktaRiskClass.Write : OktaRiskClass.Read;
+
+    /// <summary>The path parameters, in template order, as payload field names.</summary>
+    public IReadOnlyList<string> PathFields => _pathParameters.Select(p => p.Field).ToList();
     public IReadOnlyList<OktaQueryParameter> QueryParameters { get; }
     public OktaBodyKind Body { get; }
     public IReadOnlyCollection<string> PayloadFields => _allowedFields;
@@ -69,6 +76,7 @@ public sealed class OktaOperation
         var path = new StringBuilder(PathTemplate.Length + 64);
         path.Append(PathTemplate);
         var arguments = new string[_pathParameters.Count];
+        var typed = new List<OktaArgument>(members.Count);
         for (var i = 0; i < _pathParameters.Count; i++)
         {
             var (placeholder, field) = _pathParameters[i];
@@ -76,6 +84,7 @@ public sealed class OktaOperation
                 throw new PayloadValidationException($"payload.{field}", $"payload.{field} is required.");
             var id = OktaPayloadRules.Id(value, $"payload.{field}");
             arguments[i] = id;
+            typed.Add(new OktaArgument(field, OktaArgumentLocation.Path, id));
             path.Replace("{" + placeholder + "}", Uri.EscapeDataString(id));
         }
 
@@ -84,13 +93,20 @@ public sealed class OktaOperation
         {
             if (!members.TryGetValue(parameter.Field, out var value)) continue;
             var field = $"payload.{parameter.Field}";
-            var text = parameter.Kind switch
+            object typedValue = parameter.Kind switch
             {
-                OktaParameterKind.WholeNumber => OktaPayloadRules.Integer(value, field, parameter.Min, parameter.Max).ToString(System.Globalization.CultureInfo.InvariantCulture),
-                OktaParameterKind.Flag => OktaPayloadRules.Boolean(value, field) ? "true" : "false",
+                OktaParameterKind.WholeNumber => (long)OktaPayloadRules.Integer(value, field, parameter.Min, parameter.Max),
+                OktaParameterKind.Flag => OktaPayloadRules.Boolean(value, field),
                 OktaParameterKind.Timestamp => OktaPayloadRules.Timestamp(value, field),
                 OktaParameterKind.SortOrder => OktaPayloadRules.SortOrder(value, field),
                 _ => OktaPayloadRules.String(value, field, parameter.MaxLength),
+            };
+            typed.Add(new OktaArgument(parameter.Field, OktaArgumentLocation.Query, typedValue));
+            var text = typedValue switch
+            {
+                long number => number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                bool flag => flag ? "true" : "false",
+                _ => (string)typedValue,
             };
             path.Append(separator).Append(parameter.OktaName).Append('=').Append(Uri.EscapeDataString(text));
             separator = '&';
@@ -102,7 +118,8 @@ public sealed class OktaOperation
             OktaBodyKind.UpdateUser => OktaUserBody.Update(members),
             _ => null,
         };
-        var request = new ValidatedOktaRequest(Method, path.ToString(), body) { PathTemplate = PathTemplate, PathArguments = arguments };
+        if (body is not null && members.TryGetValue("profile", out var profile)) typed.Add(new OktaArgument("profile", OktaArgumentLocation.Body, OktaUserBody.ProfileArguments(profile)));
+        var request = new ValidatedOktaRequest(Method, path.ToString(), body) { PathTemplate = PathTemplate, PathArguments = arguments, Arguments = typed };
         // Whatever the id rules let through, a path that Uri would rewrite never leaves the gateway.
         if (!OktaWirePath.SurvivesUriParsing(request))
             throw new PayloadValidationException("payload", "payload has a path value that would change the request's path.");

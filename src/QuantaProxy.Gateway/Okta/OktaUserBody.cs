@@ -39,6 +39,18 @@ internal static class OktaUserBody
         return Write(fields, null);
     }
 
+    /// <summary>The profile members as typed arguments (already validated by <see cref="Create"/> or <see cref="Update"/>).</summary>
+    public static IReadOnlyDictionary<string, object> ProfileArguments(JsonElement profile)
+    {
+        var values = new SortedDictionary<string, object>(StringComparer.Ordinal);
+        foreach (var member in profile.EnumerateObject())
+            if (ProfileFields.Contains(member.Name) && member.Value.ValueKind == JsonValueKind.String) values[member.Name] = member.Value.GetString()!;
+        return values;
+    }
+
+    /// <summary>The profile members an operation's body accepts, with their bounds (for the published catalog).</summary>
+    public static IEnumerable<(string Field, int MaxLength)> ProfileMembers => Profile.Select(p => (p.Field, p.MaxLength));
+
     private static byte[] Write(Dictionary<string, JsonElement> fields, string? password)
     {
         using var buffer = new MemoryStream();

@@ -9,4 +9,7 @@ public sealed record ValidatedOktaRequest(HttpMethod Method, string PathAndQuery
 {
     public string PathTemplate { get; init; } = "";
     public IReadOnlyList<string> PathArguments { get; init; } = [];
+
+    /// <summary>Every validated argument, named and typed (see <see cref="OktaArgument"/>), for policies and the catalog.</summary>
+    public IReadOnlyList<OktaArgument> Arguments { get; init; } = [];
 }
