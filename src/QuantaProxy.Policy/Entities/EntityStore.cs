@@ -6,7 +6,7 @@ namespace QuantaProxy.Policy.Entities;
 /// <summary>
 /// The entities a request is evaluated against. Ancestors are computed once per entity, on its first <c>in</c>,
 /// by a breadth-first walk over parents present in the store (cycles and missing parents are harmless), which is what
-/// Cedar's transitive closure of the same data yields.
+/// Cedar's transitive closure of the same data yields. Like Cedar, the store refuses a parent graph with a cycle.
 /// </summary>
 public sealed class EntityStore
 {
@@ -27,6 +27,53 @@ public sealed class EntityStore
                 throw new ArgumentException($"Duplicate entity {e.Uid}.", nameof(entities));
             }
         }
+        if (FindCycle() is { } member)
+        {
+            throw new ArgumentException($"The entity hierarchy has a cycle containing {member}.", nameof(entities));
+        }
+    }
+
+    /// <summary>An entity on a parent cycle, if there is one (iterative depth-first search: no recursion on deep hierarchies).</summary>
+    private EntityUid? FindCycle()
+    {
+        const byte onPath = 1, done = 2;
+        var state = new Dictionary<EntityUid, byte>();
+        var stack = new Stack<(Entity Entity, int NextParent)>();
+        foreach (var root in _entities.Values)
+        {
+            if (state.ContainsKey(root.Uid))
+            {
+                continue;
+            }
+            state[root.Uid] = onPath;
+            stack.Push((root, 0));
+            while (stack.Count > 0)
+            {
+                var (entity, next) = stack.Pop();
+                if (next >= entity.Parents.Count)
+                {
+                    state[entity.Uid] = done;
+                    continue;
+                }
+                stack.Push((entity, next + 1));
+                var parentUid = entity.Parents[next];
+                if (!_entities.TryGetValue(parentUid, out var parent))
+                {
+                    continue;
+                }
+                if (state.TryGetValue(parentUid, out var s))
+                {
+                    if (s == onPath)
+                    {
+                        return parentUid;
+                    }
+                    continue;
+                }
+                state[parentUid] = onPath;
+                stack.Push((parent, 0));
+            }
+        }
+        return null;
     }
 
     public int Count => _entities.Count;
