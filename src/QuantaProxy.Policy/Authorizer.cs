@@ -15,7 +15,7 @@ public static class Authorizer
         List<string>? permits = null;
         List<string>? forbids = null;
         List<PolicyError>? errors = null;
-        foreach (var policy in policies.Policies)
+        foreach (var policy in policies.PolicyArray)
         {
             ctx.Reset();
             var applies = policy.Evaluate(ctx);

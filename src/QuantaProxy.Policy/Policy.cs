@@ -18,6 +18,7 @@ public sealed class Policy
         Action = action;
         Resource = resource;
         Conditions = conditions;
+        _conditions = [.. conditions];
         Location = location;
     }
 
@@ -42,6 +43,9 @@ public sealed class Policy
 
     internal IReadOnlyList<Condition> Conditions { get; }
 
+    // Iterated as an array on the hot path: no enumerator allocation per evaluation.
+    private readonly Condition[] _conditions;
+
     /// <summary>
     /// True when the policy applies, false when not, null when its evaluation failed (the message is in the context).
     /// The scope is checked first and conditions in order, each only if all before held: Cedar's
@@ -56,7 +60,7 @@ public sealed class Policy
         {
             return false;
         }
-        foreach (var condition in Conditions)
+        foreach (var condition in _conditions)
         {
             var v = condition.Body.Evaluate(ctx);
             if (v is null)

@@ -10,6 +10,7 @@ public sealed class PolicySet
     internal PolicySet(IReadOnlyList<Policy> policies)
     {
         Policies = policies;
+        PolicyArray = [.. policies];
         _byId = new Dictionary<string, Policy>(StringComparer.Ordinal);
         foreach (var p in policies)
         {
@@ -23,6 +24,8 @@ public sealed class PolicySet
     public static PolicySet Empty { get; } = new([]);
 
     public IReadOnlyList<Policy> Policies { get; }
+
+    internal Policy[] PolicyArray { get; }
 
     public bool TryGet(string id, out Policy policy) => _byId.TryGetValue(id, out policy!);
 

@@ -7,11 +7,14 @@ namespace QuantaProxy.Policy.Expressions;
 /// <summary><c>a || b || …</c>, flat; a true operand ends it, a non-boolean operand is a type error.</summary>
 internal sealed class OrExpr(Expr[] operands, SourceLocation location) : Expr(location, operands)
 {
-    public IReadOnlyList<Expr> Operands { get; } = operands;
+    // An array, not IReadOnlyList: iterating the interface would allocate an enumerator per evaluation.
+    private readonly Expr[] _operands = operands;
+
+    public IReadOnlyList<Expr> Operands => _operands;
 
     public override Value? Evaluate(EvaluationContext ctx)
     {
-        foreach (var op in Operands)
+        foreach (var op in _operands)
         {
             var v = op.Evaluate(ctx);
             if (v is null)
