@@ -1,0 +1,7 @@
+namespace QuantaProxy.Policy;
+
+public enum DecisionKind
+{
+    Deny,
+    Allow,
+}

@@ -1,0 +1,7 @@
+namespace QuantaProxy.Policy;
+
+public enum Effect
+{
+    Permit,
+    Forbid,
+}

@@ -1,0 +1,8 @@
+namespace QuantaProxy.Policy.Expressions;
+
+internal enum SetOperator
+{
+    Contains,
+    ContainsAll,
+    ContainsAny,
+}

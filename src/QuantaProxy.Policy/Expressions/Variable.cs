@@ -1,0 +1,9 @@
+namespace QuantaProxy.Policy.Expressions;
+
+internal enum Variable
+{
+    Principal,
+    Action,
+    Resource,
+    Context,
+}

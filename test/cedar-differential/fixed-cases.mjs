@@ -1,0 +1,63 @@
+// Worked examples from the Cedar documentation (policy examples, operators, the PhotoFlash scenario), each with its
+// entities, request and the decision the documentation gives. Both engines must agree with each other and with it.
+const U = (id) => ({ type: 'User', id });
+const A = (id) => ({ type: 'Action', id });
+const Photo = (id) => ({ type: 'Photo', id });
+const photoEntities = [
+  { uid: U('alice'), attrs: { department: 'HardwareEngineering', jobLevel: 5 }, parents: [{ type: 'Group', id: 'alice_friends' }] },
+  { uid: U('bob'), attrs: { department: 'Sales', jobLevel: 2 }, parents: [] },
+  { uid: U('stacey'), attrs: {}, parents: [{ type: 'Group', id: 'alice_friends' }] },
+  { uid: { type: 'Group', id: 'alice_friends' }, attrs: {}, parents: [] },
+  { uid: Photo('VacationPhoto94.jpg'), attrs: { fileType: 'JPEG', owner: { __entity: U('alice') }, private: false }, parents: [{ type: 'Album', id: 'alice_vacation' }] },
+  { uid: Photo('prototype.png'), attrs: { fileType: 'PNG', owner: { __entity: U('bob') }, private: true }, parents: [{ type: 'Album', id: 'device_prototypes' }] },
+  { uid: { type: 'Album', id: 'alice_vacation' }, attrs: {}, parents: [{ type: 'Account', id: 'alice' }] },
+  { uid: { type: 'Album', id: 'device_prototypes' }, attrs: {}, parents: [] },
+  { uid: A('view'), attrs: {}, parents: [A('readOnly')] },
+  { uid: A('edit'), attrs: {}, parents: [] },
+  { uid: A('readOnly'), attrs: {}, parents: [] },
+];
+const req = (principal, action, resource, context = {}) => ({ principal, action, resource, context, entities: photoEntities });
+
+export const FIXED_CASES = [
+  { name: 'individual entities', expected: 'allow', ...req(U('alice'), A('view'), Photo('VacationPhoto94.jpg')),
+    policies: 'permit(principal == User::"alice", action == Action::"view", resource == Photo::"VacationPhoto94.jpg");' },
+  { name: 'group of principals', expected: 'allow', ...req(U('stacey'), A('view'), Photo('VacationPhoto94.jpg')),
+    policies: 'permit(principal in Group::"alice_friends", action == Action::"view", resource == Photo::"VacationPhoto94.jpg");' },
+  { name: 'resource in album (transitive)', expected: 'allow', ...req(U('alice'), A('edit'), Photo('VacationPhoto94.jpg')),
+    policies: 'permit(principal == User::"alice", action in [Action::"view", Action::"edit", Action::"delete"], resource in Album::"alice_vacation");' },
+  { name: 'resource in account (two levels)', expected: 'allow', ...req(U('alice'), A('view'), Photo('VacationPhoto94.jpg')),
+    policies: 'permit(principal == User::"alice", action, resource in Account::"alice");' },
+  { name: 'role that is not an action type is refused', expected: 'parse-error', ...req(U('alice'), A('view'), Photo('VacationPhoto94.jpg')),
+    policies: 'permit(principal == User::"alice", action in Photoflash::Role::"admin", resource in Album::"alice_vacation");' },
+  { name: 'ABAC department and job level', expected: 'allow', ...req(U('alice'), A('view'), Photo('prototype.png')),
+    policies: 'permit(principal, action in [Action::"listPhotos", Action::"view"], resource in Album::"device_prototypes")\nwhen { principal.department == "HardwareEngineering" && principal.jobLevel >= 5 };' },
+  { name: 'ABAC missing attribute is an error, so deny', expected: 'deny', expectedErrors: ['policy0'], ...req(U('stacey'), A('view'), Photo('prototype.png')),
+    policies: 'permit(principal, action in [Action::"listPhotos", Action::"view"], resource in Album::"device_prototypes")\nwhen { principal.department == "HardwareEngineering" && principal.jobLevel >= 5 };' },
+  { name: 'context has guard', expected: 'allow', ...req(U('alice'), A('view'), Photo('x'), { readOnly: true }),
+    policies: 'permit(principal == User::"alice", action, resource) when { context has readOnly && context.readOnly == true };' },
+  { name: 'context has guard short-circuits', expected: 'deny', expectedErrors: [], ...req(U('alice'), A('view'), Photo('x'), {}),
+    policies: 'permit(principal == User::"alice", action, resource) when { context has readOnly && context.readOnly == true };' },
+  { name: 'action group', expected: 'allow', ...req(U('alice'), A('view'), Photo('x')),
+    policies: 'permit(principal == User::"alice", action in Action::"readOnly", resource);' },
+  { name: 'owner attribute', expected: 'allow', ...req(U('alice'), A('edit'), Photo('VacationPhoto94.jpg')),
+    policies: 'permit(principal, action, resource) when { principal == resource.owner };' },
+  { name: 'forbid overrides permit', expected: 'deny', ...req(U('bob'), A('view'), Photo('prototype.png')),
+    policies: 'permit(principal, action, resource);\nforbid(principal, action, resource) when { resource.private } unless { principal == resource.owner && false };' },
+  { name: 'forbid unless owner', expected: 'allow', ...req(U('bob'), A('view'), Photo('prototype.png')),
+    policies: 'permit(principal, action, resource);\nforbid(principal, action, resource) when { resource.private } unless { principal == resource.owner };' },
+  { name: 'erroring forbid does not forbid', expected: 'allow', expectedErrors: ['policy1'], ...req(U('bob'), A('view'), Photo('prototype.png')),
+    policies: 'permit(principal, action, resource);\nforbid(principal, action, resource) when { principal.jobLevel + "1" > 0 };' },
+  { name: 'default deny', expected: 'deny', ...req(U('bob'), A('view'), Photo('prototype.png')), policies: '' },
+  { name: 'like with wildcard', expected: 'allow', ...req(U('alice'), A('view'), Photo('VacationPhoto94.jpg')),
+    policies: 'permit(principal, action, resource) when { resource.fileType like "J*G" && "*x" like "\\**" };' },
+  { name: 'ip range', expected: 'allow', ...req(U('alice'), A('view'), Photo('x'), { source_ip: { __extn: { fn: 'ip', arg: '222.222.222.7' } } }),
+    policies: 'permit(principal, action, resource) when { context.source_ip.isInRange(ip("222.222.222.0/24")) && ip("127.0.0.1").isLoopback() && ip("ff00::/8").isMulticast() };' },
+  { name: 'decimal comparison', expected: 'allow', ...req(U('alice'), A('view'), Photo('x'), { confidenceScore: { __extn: { fn: 'decimal', arg: '0.8' } } }),
+    policies: 'permit(principal, action, resource) when { context.confidenceScore.greaterThan(decimal("0.75")) && decimal("1.0") == decimal("1.0000") };' },
+  { name: 'overflow is an error', expected: 'deny', expectedErrors: ['policy0'], ...req(U('alice'), A('view'), Photo('x')),
+    policies: 'permit(principal, action, resource) when { 9223372036854775807 + 1 > 0 };' },
+  { name: 'is and is-in', expected: 'allow', ...req(U('stacey'), A('view'), Photo('x')),
+    policies: 'permit(principal is User in Group::"alice_friends", action, resource is Photo) when { principal is User && !(resource is User) };' },
+  { name: 'operators examples', expected: 'allow', ...req(U('alice'), A('view'), Photo('x')),
+    policies: 'permit(principal, action, resource) when { [1, 2, 3].contains(1) && [1, 2, 3].containsAll([1]) && ![1].containsAny([2]) && [].isEmpty() && {a: 1} has a && !({a: 1} has b) && (if 1 < 2 then "x" else 3) == "x" && -3 * 2 == -6 && [1, 1] == [1] };' },
+];
