@@ -15,10 +15,13 @@ public sealed partial class OpenApiListingTests
     private OktaSandboxServer _server = null!;
     private SandboxClient _client = null!;
 
+    private DateTimeOffset _startedAt;
+
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         _server = await OktaSandboxServer.StartAsync(new SandboxOptions { ApiTokens = { Token }, SeedUsers = 230, SeedGroups = 5, SeedApps = 3, SeedLogEvents = 150 });
+        _startedAt = DateTimeOffset.UtcNow;
         _client = new SandboxClient(_server.BaseAddress, Token);
         var (created, user) = await _client.SendAsync(HttpMethod.Post, "/api/v1/users",
             "{\"profile\":{\"firstName\":\"Deprovisioned\",\"lastName\":\"User\",\"email\":\"deprovisioned@example.com\",\"login\":\"deprovisioned@example.com\"}}");
@@ -145,7 +148,8 @@ public sealed partial class OpenApiListingTests
         var (polling, events) = await _client.GetAsync("/api/v1/logs");
         Assert.That(events!.AsArray(), Has.Count.EqualTo(100));
         Assert.That(SandboxClient.NextLink(polling), Is.Not.Null);
-        var until = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        // Bounded by the fixture's start: other tests here change users, and each change is a System Log event too.
+        var until = Uri.EscapeDataString(_startedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
         foreach (var order in new[] { "ASCENDING", "DESCENDING" })
         {
             var (all, links) = await _client.AllPagesAsync($"/api/v1/logs?sortOrder={order}&until={until}", maxPages: 5);
