@@ -21,7 +21,7 @@ public static class AdminKeyEndpoints
 
     public static void MapAdminKeyEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v2/admin-keys").WithTags("Admin keys");
+        var group = app.MapGroup("/api/v2/admin-keys").WithTags("Admin keys").RequireScope(ApiScopes.Admin);
         group.MapGet("", ListAsync).WithName("ListAdminKeys").Produces<AdminKeyListResponse>();
         group.MapPost("", CreateAsync).WithName("CreateAdminKey").Accepts<CreateAdminKeyRequest>("application/json").Produces<IssuedAdminKeyResponse>(201);
         group.MapPost("/{apiKeyId}/rotate", RotateAsync).WithName("RotateAdminKey").Produces<IssuedAdminKeyResponse>(201);

@@ -15,7 +15,7 @@ public static class ApiKeyEndpoints
 
     public static void MapApiKeyEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v2/api-keys").WithTags("API keys");
+        var group = app.MapGroup("/api/v2/api-keys").WithTags("API keys").RequireScope(ApiScopes.Admin);
         group.MapPost("", CreateAsync).WithName("CreateApiKey").Accepts<CreateApiKeyRequest>("application/json").Produces<CreateApiKeyResponse>(201);
         group.MapDelete("/{apiKeyId}", RevokeAsync).WithName("RevokeApiKey").Produces<RevokeApiKeyResponse>();
     }
@@ -27,7 +27,6 @@ public static class ApiKeyEndpoints
         var (request, _) = await body.ReadJsonAsync<CreateApiKeyRequest>(http);
         var tenantId = caller.ResolveTenant(request.TenantId is null ? null : InputRules.Id(request.TenantId, PrefixedId.Tenant, "Tenant"));
         AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.Admin);
         _ = await ring.GetKeysAsync(tenantId, http.RequestAborted);
         var name = InputRules.Name(request.Name, "name");
         if (request.Scopes is null || request.Scopes.Count == 0) throw ApiException.BadRequest("scopes must list at least one scope.", "scopes");
@@ -52,7 +51,6 @@ public static class ApiKeyEndpoints
         var record = await store.FindAsync(apiKeyId, http.RequestAborted);
         if (record?.TenantId is null || (caller.TenantId is not null && caller.TenantId != record.TenantId)) throw ApiException.NotFound("API key");
         AuditContext.Get(http)!.TenantId = record.TenantId;
-        caller.Require(ApiScopes.Admin);
         await audit.RecordIntentAsync(http, record.TenantId, AuditEventTypes.ApiKeyRevoke, new AuditDetails(Detail: $"api_key_id={apiKeyId}"));
         var revoked = await store.RevokeAsync(apiKeyId, Timestamps.Format(time.GetUtcNow()), http.RequestAborted);
         authenticator.Forget(record.KeyHash);

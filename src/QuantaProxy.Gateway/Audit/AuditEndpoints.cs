@@ -40,7 +40,7 @@ public static class AuditEndpoints
 
     public static void MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v2/audit").WithTags("Audit");
+        var group = app.MapGroup("/api/v2/audit").WithTags("Audit").RequireScope(ApiScopes.AuditRead);
         group.MapGet("/events", ListAsync).WithName("ListAuditEvents").Produces<AuditEventsResponse>();
         group.MapGet("/verify", VerifyAsync).WithName("VerifyAuditChain").Produces<VerifyResponse>();
         group.MapGet("/checkpoint", CheckpointAsync).WithName("GetAuditCheckpoint").Produces<CheckpointResponse>();
@@ -107,7 +107,6 @@ public static class AuditEndpoints
         }
         var tenantId = caller.ResolveTenant(VaultEndpoints.TenantFromQuery(http));
         AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.AuditRead);
         if (!await tenants.ExistsAsync(tenantId, http.RequestAborted)) throw ApiException.NotFound("Tenant");
         return tenantId;
     }

@@ -134,9 +134,10 @@ public static class GatewayApp
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRouting();
         app.UseAuthentication();
+        // Before authorization, so that a refused scope is recorded in the caller's chain like any refusal.
+        app.UseMiddleware<AuditScopeMiddleware>();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.UseMiddleware<AuditScopeMiddleware>();
 
         app.MapHealthEndpoints();
         // The API's description is public, as on any documented API; everything else needs a caller (AddCallerAuthentication).

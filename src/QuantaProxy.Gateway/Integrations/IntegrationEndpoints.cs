@@ -25,11 +25,11 @@ public static class IntegrationEndpoints
     public static void MapIntegrationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v2/integrations").WithTags("Integrations");
-        group.MapPost("", CreateAsync).WithName("CreateIntegration").Accepts<CreateIntegrationRequest>("application/json").Produces<IntegrationView>(201);
+        group.MapPost("", CreateAsync).RequireScope(ApiScopes.IntegrationsWrite).WithName("CreateIntegration").Accepts<CreateIntegrationRequest>("application/json").Produces<IntegrationView>(201);
         group.MapGet("", ListAsync).WithName("ListIntegrations").Produces<IntegrationListResponse>();
         group.MapGet("/{integrationId}", GetAsync).WithName("GetIntegration").Produces<IntegrationView>();
-        group.MapPatch("/{integrationId}", UpdateAsync).WithName("UpdateIntegration").Accepts<UpdateIntegrationRequest>("application/json").Produces<IntegrationView>();
-        group.MapDelete("/{integrationId}", DeleteAsync).WithName("DeleteIntegration").Produces<DeleteIntegrationResponse>();
+        group.MapPatch("/{integrationId}", UpdateAsync).RequireScope(ApiScopes.IntegrationsWrite).WithName("UpdateIntegration").Accepts<UpdateIntegrationRequest>("application/json").Produces<IntegrationView>();
+        group.MapDelete("/{integrationId}", DeleteAsync).RequireScope(ApiScopes.IntegrationsWrite).WithName("DeleteIntegration").Produces<DeleteIntegrationResponse>();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, RequestBody body, IntegrationStore store, CredentialStore credentials,
@@ -39,7 +39,6 @@ public static class IntegrationEndpoints
         var (request, _) = await body.ReadJsonAsync<CreateIntegrationRequest>(http);
         var tenantId = caller.ResolveTenant(request.TenantId is null ? null : InputRules.Id(request.TenantId, PrefixedId.Tenant, "Tenant"));
         AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.IntegrationsWrite);
         if (request.SystemType != "okta") throw ApiException.BadRequest("system_type must be 'okta'.", "system_type");
         var name = InputRules.Name(request.Name, "name");
         var domain = CheckDomain(domains, request.OktaDomain);
@@ -84,7 +83,6 @@ public static class IntegrationEndpoints
         var tenantId = caller.ResolveTenant(request.TenantId is null ? VaultEndpoints.TenantFromQuery(http) : InputRules.Id(request.TenantId, PrefixedId.Tenant, "Tenant"));
         AuditContext.Get(http)!.TenantId = tenantId;
         integrationId = InputRules.Id(integrationId, PrefixedId.Integration, "Integration");
-        caller.Require(ApiScopes.IntegrationsWrite);
         var current = await store.FindAsync(tenantId, integrationId, http.RequestAborted) ?? throw ApiException.NotFound("Integration");
         var updated = current with
         {
@@ -108,7 +106,6 @@ public static class IntegrationEndpoints
         var tenantId = caller.ResolveTenant(VaultEndpoints.TenantFromQuery(http));
         AuditContext.Get(http)!.TenantId = tenantId;
         integrationId = InputRules.Id(integrationId, PrefixedId.Integration, "Integration");
-        caller.Require(ApiScopes.IntegrationsWrite);
         await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.IntegrationDelete, new AuditDetails(IntegrationId: integrationId));
         if (!await store.DeleteAsync(tenantId, integrationId, Timestamps.Format(time.GetUtcNow()), http.RequestAborted)) throw ApiException.NotFound("Integration");
         tokens.Forget(integrationId);

@@ -25,7 +25,7 @@ public static class ProxyEndpoints
     public static void MapProxyEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v2/proxy/outbound", OutboundAsync)
-            .WithTags("Proxy").WithName("ProxyOutbound")
+            .WithTags("Proxy").WithName("ProxyOutbound").RequireScope(ApiScopes.ProxyInvoke)
             .Accepts<ProxyRequest>("application/json")
             .Produces(200, contentType: "application/json")
             .WithDescription("Calls an allowed Okta Management operation with the integration's sealed credential and answers with a HybridCryptoEnvelope (FORMATS.md §1).");
@@ -41,7 +41,6 @@ public static class ProxyEndpoints
         var tenantId = caller.ResolveTenant(request.TenantId is null ? null : InputRules.Id(request.TenantId, PrefixedId.Tenant, "Tenant"));
         var auditContext = AuditContext.Get(http)!;
         auditContext.TenantId = tenantId;
-        caller.Require(ApiScopes.ProxyInvoke);
 
         var integrationId = PrefixedId.IsValid(request.IntegrationId, PrefixedId.Integration) ? request.IntegrationId : null;
         var integration = integrationId is null ? null : await integrations.FindAsync(tenantId, integrationId, http.RequestAborted);

@@ -24,16 +24,15 @@ public static class TenantEndpoints
     public static void MapTenantEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v2/tenants").WithTags("Tenants");
-        group.MapPost("", CreateAsync).WithName("CreateTenant").Accepts<CreateTenantRequest>("application/json").Produces<CreateTenantResponse>(201);
-        group.MapPost("/{tenantId}/envelope-keys", RegisterEnvelopeKeyAsync).WithName("RegisterEnvelopeKey").Accepts<RegisterEnvelopeKeyRequest>("application/json").Produces<RegisterEnvelopeKeyResponse>(201);
+        group.MapPost("", CreateAsync).RequireScope(ApiScopes.Admin).WithName("CreateTenant").Accepts<CreateTenantRequest>("application/json").Produces<CreateTenantResponse>(201);
+        group.MapPost("/{tenantId}/envelope-keys", RegisterEnvelopeKeyAsync).RequireScope(ApiScopes.Admin).WithName("RegisterEnvelopeKey").Accepts<RegisterEnvelopeKeyRequest>("application/json").Produces<RegisterEnvelopeKeyResponse>(201);
         group.MapGet("/{tenantId}/keys", GetKeysAsync).WithName("GetTenantKeys").Produces<TenantKeysResponse>();
-        group.MapPost("/{tenantId}/keys/rotate", RotateAsync).WithName("RotateTenantKey").Accepts<RotateKeyRequest>("application/json").Produces<RotateKeyResponse>();
+        group.MapPost("/{tenantId}/keys/rotate", RotateAsync).RequireScope(ApiScopes.Admin).WithName("RotateTenantKey").Accepts<RotateKeyRequest>("application/json").Produces<RotateKeyResponse>();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, RequestBody body, TenantService tenants, AuditRecorder audit)
     {
         var caller = CallerContext.Get(http);
-        caller.Require(ApiScopes.Admin);
         if (!caller.IsAdmin) throw new ApiException(403, ProblemCodes.InsufficientScope, "Only the admin key creates tenants.");
         var (request, _) = await body.ReadJsonAsync<CreateTenantRequest>(http);
         var name = InputRules.Name(request.Name, "name");
@@ -59,7 +58,6 @@ public static class TenantEndpoints
         var caller = CallerContext.Get(http);
         tenantId = caller.ResolveTenant(InputRules.Id(tenantId, PrefixedId.Tenant, "Tenant"));
         AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.Admin);
         _ = await ring.GetKeysAsync(tenantId, http.RequestAborted);
         var (request, _) = await body.ReadJsonAsync<RegisterEnvelopeKeyRequest>(http);
         byte[] publicKey;
@@ -105,7 +103,6 @@ public static class TenantEndpoints
         var caller = CallerContext.Get(http);
         tenantId = caller.ResolveTenant(InputRules.Id(tenantId, PrefixedId.Tenant, "Tenant"));
         AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.Admin);
         var (request, _) = await body.ReadJsonAsync<RotateKeyRequest>(http);
         var purpose = request.Purpose switch
         {

@@ -25,11 +25,11 @@ public static class VaultEndpoints
     public static void MapVaultEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v2/vault").WithTags("Vault");
-        group.MapPost("/seal", SealAsync).WithName("SealCredential").Accepts<SealRequestSchema>("application/json").Produces<SealResponse>(201);
-        group.MapPost("/unseal", UnsealAsync).WithName("UnsealCredential").Accepts<UnsealRequest>("application/json").Produces(200, contentType: "application/json");
-        group.MapGet("", ListAsync).WithName("ListCredentials").Produces<CredentialListResponse>();
-        group.MapPut("/{credentialId}", RotateAsync).WithName("RotateCredential").Accepts<SealRequestSchema>("application/json").Produces<SealResponse>();
-        group.MapDelete("/{credentialId}", DestroyAsync).WithName("DestroyCredential").Produces<DestroyResponse>();
+        group.MapPost("/seal", SealAsync).RequireScope(ApiScopes.VaultSeal).WithName("SealCredential").Accepts<SealRequestSchema>("application/json").Produces<SealResponse>(201);
+        group.MapPost("/unseal", UnsealAsync).RequireScope(ApiScopes.VaultUnseal).WithName("UnsealCredential").Accepts<UnsealRequest>("application/json").Produces(200, contentType: "application/json");
+        group.MapGet("", ListAsync).RequireScope(ApiScopes.VaultSeal).WithName("ListCredentials").Produces<CredentialListResponse>();
+        group.MapPut("/{credentialId}", RotateAsync).RequireScope(ApiScopes.VaultSeal).WithName("RotateCredential").Accepts<SealRequestSchema>("application/json").Produces<SealResponse>();
+        group.MapDelete("/{credentialId}", DestroyAsync).RequireScope(ApiScopes.VaultSeal).WithName("DestroyCredential").Produces<DestroyResponse>();
     }
 
     private static async Task<IResult> SealAsync(HttpContext http, RequestBody body, VaultService vault, AuditRecorder audit)
@@ -42,7 +42,6 @@ public static class VaultEndpoints
             request = SealRequestReader.Read(raw, requireTypeAndName: true);
             var tenantId = caller.ResolveTenant(request.TenantId is null ? TenantFromQuery(http) : InputRules.Id(request.TenantId, PrefixedId.Tenant, "Tenant"));
             AuditContext.Get(http)!.TenantId = tenantId;
-            caller.Require(ApiScopes.VaultSeal);
             var name = InputRules.Name(request.Name, "name");
             if (!CredentialTypes.IsKnown(request.CredentialType))
                 throw ApiException.BadRequest("credential_type must be api_key, oauth2_client or private_key_jwt.", "credential_type");
@@ -70,7 +69,6 @@ public static class VaultEndpoints
             var tenantId = caller.ResolveTenant(request.TenantId is null ? TenantFromQuery(http) : InputRules.Id(request.TenantId, PrefixedId.Tenant, "Tenant"));
             AuditContext.Get(http)!.TenantId = tenantId;
             credentialId = InputRules.Id(credentialId, PrefixedId.Vault, "Credential");
-            caller.Require(ApiScopes.VaultSeal);
             var current = await vault.FindActiveAsync(tenantId, credentialId, http.RequestAborted);
             if (request.CredentialType is not null && request.CredentialType != current.CredentialType)
                 throw ApiException.BadRequest("A rotation keeps the credential_type; seal a new credential to change it.", "credential_type");
@@ -93,7 +91,6 @@ public static class VaultEndpoints
         var (request, _) = await body.ReadJsonAsync<UnsealRequest>(http);
         var tenantId = caller.ResolveTenant(request.TenantId is null ? null : InputRules.Id(request.TenantId, PrefixedId.Tenant, "Tenant"));
         AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.VaultUnseal);
         var credentialId = InputRules.Id(request.CredentialId, PrefixedId.Vault, "Credential");
         var (record, secret) = await vault.UnsealAsync(tenantId, credentialId, http.RequestAborted);
         var buffer = new ArrayBufferWriter<byte>(secret.Length + 256);
@@ -127,7 +124,6 @@ public static class VaultEndpoints
         var caller = CallerContext.Get(http);
         var tenantId = caller.ResolveTenant(TenantFromQuery(http));
         AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.VaultSeal);
         var records = await store.ListAsync(tenantId, http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.VaultRead, "ok");
         return Results.Json(new CredentialListResponse(
@@ -140,7 +136,6 @@ public static class VaultEndpoints
         var tenantId = caller.ResolveTenant(TenantFromQuery(http));
         AuditContext.Get(http)!.TenantId = tenantId;
         credentialId = InputRules.Id(credentialId, PrefixedId.Vault, "Credential");
-        caller.Require(ApiScopes.VaultSeal);
         await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.VaultDestroy, new AuditDetails(Detail: $"credential_id={credentialId}"));
         await vault.DestroyAsync(tenantId, credentialId, http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.VaultDestroy, "destroyed", new AuditDetails(Detail: $"credential_id={credentialId}"));

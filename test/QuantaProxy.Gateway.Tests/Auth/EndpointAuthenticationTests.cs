@@ -106,4 +106,64 @@ public sealed class EndpointAuthenticationTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body?.ToJsonString());
         Assert.That(body!["audit_event_id"], Is.Not.Null, "the call was audited in the caller's chain");
     }
+
+    /// <summary>What each endpoint requires, read from its metadata: the authorization of the API in one table.</summary>
+    private static readonly Dictionary<string, string> ExpectedAuthorization = new(StringComparer.Ordinal)
+    {
+        ["POST /api/v2/tenants"] = "scope:admin",
+        ["POST /api/v2/tenants/{tenantId}/envelope-keys"] = "scope:admin",
+        ["GET /api/v2/tenants/{tenantId}/keys"] = "caller",
+        ["POST /api/v2/tenants/{tenantId}/keys/rotate"] = "scope:admin",
+        ["POST /api/v2/api-keys"] = "scope:admin",
+        ["DELETE /api/v2/api-keys/{apiKeyId}"] = "scope:admin",
+        ["GET /api/v2/admin-keys"] = "scope:admin",
+        ["POST /api/v2/admin-keys"] = "scope:admin",
+        ["POST /api/v2/admin-keys/{apiKeyId}/rotate"] = "scope:admin",
+        ["DELETE /api/v2/admin-keys/{apiKeyId}"] = "scope:admin",
+        ["POST /api/v2/vault/seal"] = "scope:vault:seal",
+        ["POST /api/v2/vault/unseal"] = "scope:vault:unseal",
+        ["GET /api/v2/vault"] = "scope:vault:seal",
+        ["PUT /api/v2/vault/{credentialId}"] = "scope:vault:seal",
+        ["DELETE /api/v2/vault/{credentialId}"] = "scope:vault:seal",
+        ["POST /api/v2/integrations"] = "scope:integrations:write",
+        ["GET /api/v2/integrations"] = "caller",
+        ["GET /api/v2/integrations/{integrationId}"] = "caller",
+        ["PATCH /api/v2/integrations/{integrationId}"] = "scope:integrations:write",
+        ["DELETE /api/v2/integrations/{integrationId}"] = "scope:integrations:write",
+        ["GET /api/v2/audit/events"] = "scope:audit:read",
+        ["GET /api/v2/audit/verify"] = "scope:audit:read",
+        ["GET /api/v2/audit/checkpoint"] = "scope:audit:read",
+        ["GET /api/v2/audit/checkpoints"] = "scope:audit:read",
+        ["GET /api/v2/audit/events/{eventId}/proof"] = "scope:audit:read",
+        ["GET /api/v2/audit/consistency"] = "scope:audit:read",
+        ["POST /api/v2/proxy/outbound"] = "scope:proxy:invoke",
+        ["GET /api/v2/catalog"] = "caller",
+    };
+
+    [Test]
+    public void Every_API_endpoint_carries_its_authorization_as_metadata()
+    {
+        var actual = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var endpoint in Endpoints().Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            var policies = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).Where(p => p is not null).Distinct().ToList();
+            Assert.That(policies, Has.Count.LessThanOrEqualTo(1), endpoint.DisplayName);
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
+                actual[$"{method} {endpoint.RoutePattern.RawText!.TrimEnd('/')}"] = policies.SingleOrDefault() ?? "caller";
+        }
+        Assert.That(actual, Is.EquivalentTo(ExpectedAuthorization));
+    }
+
+    [Test]
+    public async Task A_key_without_the_scope_is_refused_by_the_endpoint_metadata_and_the_refusal_is_audited()
+    {
+        var tenant = await TenantSession.CreateAsync(_host, "scoped", ["audit:read"]);
+        var (refused, problem) = await _host.SendAsync(HttpMethod.Post, "/api/v2/vault/seal", tenant.ApiKey,
+            new { credential_type = "api_key", name = "x", secret = new { token = "t" } });
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(problem!["code"]!.GetValue<string>(), Is.EqualTo("insufficient_scope"));
+        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("vault:seal"));
+        var events = (await _host.OkAsync(HttpMethod.Get, "/api/v2/audit/events?type=request.rejected", tenant.ApiKey))["events"]!.AsArray();
+        Assert.That(events.Any(e => e!["outcome"]!.GetValue<string>() == "insufficient_scope"), Is.True);
+    }
 }

@@ -297,8 +297,8 @@ public sealed class HostileCases(IReadOnlyList<MappedEndpoint> endpoints, string
         foreach (var e in endpoints.Where(e => e.IsApi && e.Method is "GET" or "DELETE" && !e.Parameters.Contains("tenantId")))
         {
             var path = Path(e);
-            // Admin keys belong to no tenant: the admin key needs no tenant_id there, and ignores one.
-            if (path.StartsWith("/api/v2/admin-keys", StringComparison.Ordinal)) continue;
+            // Admin keys and the catalog belong to no tenant: the admin key needs no tenant_id there, and ignores one.
+            if (path.StartsWith("/api/v2/admin-keys", StringComparison.Ordinal) || path == "/api/v2/catalog") continue;
             yield return new HostileCase("query", $"admin key without tenant_id on {e}", new HttpMethod(e.Method), path, adminKey);
             foreach (var tenant in tenants)
                 yield return new HostileCase("query", $"tenant_id={(tenant.Length > 30 ? tenant[..30] + "…" : tenant)} on {e}", new HttpMethod(e.Method), path + "?tenant_id=" + tenant, adminKey)
