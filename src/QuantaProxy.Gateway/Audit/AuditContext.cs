@@ -13,11 +13,20 @@ public sealed class AuditContext(string eventId)
     public string EventId { get; } = eventId;
     public string? TenantId { get; set; }
     public string RequestDigest { get; set; } = "";
+
+    /// <summary>Who acted, as established by a verified credential (the API key id today).</summary>
+    public string Actor { get; set; } = "";
+
+    /// <summary>The person the call was made for, only ever from a verified token; empty otherwise.</summary>
+    public string OnBehalfOf { get; set; } = "";
     public bool Recorded { get; set; }
 
     public static AuditContext Begin(HttpContext context, TimeProvider time)
     {
-        var audit = new AuditContext(PrefixedId.New(PrefixedId.AuditEvent, time.GetUtcNow()));
+        var audit = new AuditContext(PrefixedId.New(PrefixedId.AuditEvent, time.GetUtcNow()))
+        {
+            Actor = Auth.CallerContext.Find(context)?.ApiKeyId ?? "",
+        };
         context.Items[Key] = audit;
         return audit;
     }

@@ -1,5 +1,4 @@
 using QuantaProxy.Crypto.Formats;
-using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Tenants;
@@ -19,36 +18,48 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
     /// </summary>
     public const string SystemChain = "system";
 
-    public async Task<string> RecordAsync(HttpContext http, string tenantId, string type, string outcome, AuditDetails details = default)
+    public Task<string> RecordAsync(HttpContext http, string tenantId, string type, string outcome, AuditDetails details = default) =>
+        RecordAsync(Scope(http), tenantId, type, outcome, details);
+
+    /// <summary>
+    /// Records the call's own event (once per call) and waits until it is durable. Takes the call's audit scope, not its
+    /// HTTP request, so a call can be recorded from any front door or after it was resumed (an approval).
+    /// </summary>
+    public async Task<string> RecordAsync(AuditContext audit, string tenantId, string type, string outcome, AuditDetails details = default)
     {
-        var audit = AuditContext.Get(http) ?? throw new InvalidOperationException("Audit context missing.");
         if (audit.Recorded) throw new InvalidOperationException("This request's audit event is already recorded.");
         // Not the request's token: a request whose client left is still recorded.
         await RequireTenantAsync(tenantId, CancellationToken.None);
         audit.TenantId = tenantId;
-        await appender.AppendAsync(Build(http, tenantId, audit.EventId, type, outcome, details), CancellationToken.None);
+        await appender.AppendAsync(Build(audit, tenantId, audit.EventId, type, outcome, details), CancellationToken.None);
         audit.Recorded = true;
         return audit.EventId;
     }
+
+    public Task<string> RecordIntentAsync(HttpContext http, string tenantId, string type, AuditDetails details) => RecordIntentAsync(Scope(http), tenantId, type, details);
 
     /// <summary>
     /// Records, durably and before a change is made, that the request is about to make it: with the request's own event
     /// (written after the change) no change can exist without an event, whichever write fails.
     /// </summary>
-    public Task<string> RecordIntentAsync(HttpContext http, string tenantId, string type, AuditDetails details)
+    public Task<string> RecordIntentAsync(AuditContext audit, string tenantId, string type, AuditDetails details)
     {
-        var audit = AuditContext.Get(http) ?? throw new InvalidOperationException("Audit context missing.");
         var intent = details with { Detail = string.IsNullOrEmpty(details.Detail) ? $"call_event={audit.EventId}" : $"call_event={audit.EventId};{details.Detail}" };
-        return RecordExtraAsync(http, tenantId, PrefixedId.New(PrefixedId.AuditEvent, time.GetUtcNow()), type, "intent", intent);
+        return RecordExtraAsync(audit, tenantId, PrefixedId.New(PrefixedId.AuditEvent, time.GetUtcNow()), type, "intent", intent);
     }
 
+    public Task<string> RecordExtraAsync(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details) =>
+        RecordExtraAsync(Scope(http), tenantId, eventId, type, outcome, details);
+
     /// <summary>Records a separate event (e.g. <c>proxy.intent</c> before a mutating call) with its own id.</summary>
-    public async Task<string> RecordExtraAsync(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details)
+    public async Task<string> RecordExtraAsync(AuditContext audit, string tenantId, string eventId, string type, string outcome, AuditDetails details)
     {
         await RequireTenantAsync(tenantId, CancellationToken.None);
-        await appender.AppendAsync(Build(http, tenantId, eventId, type, outcome, details), CancellationToken.None);
+        await appender.AppendAsync(Build(audit, tenantId, eventId, type, outcome, details), CancellationToken.None);
         return eventId;
     }
+
+    private static AuditContext Scope(HttpContext http) => AuditContext.Get(http) ?? throw new InvalidOperationException("Audit context missing.");
 
     private async ValueTask RequireTenantAsync(string tenantId, CancellationToken ct)
     {
@@ -56,21 +67,21 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
         if (!await tenants.ExistsAsync(tenantId, ct)) throw ApiException.NotFound("Tenant");
     }
 
-    private PendingAuditEvent Build(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details) => new()
+    private PendingAuditEvent Build(AuditContext audit, string tenantId, string eventId, string type, string outcome, AuditDetails details) => new()
     {
         EventId = eventId,
         TenantId = tenantId,
         OccurredAt = Timestamps.Format(time.GetUtcNow()),
         Type = type,
-        Actor = CallerContext.Find(http)?.ApiKeyId ?? "",
+        Actor = AuditText.Escape(audit.Actor),
         // Only a verified credential can name a person acted for; nothing a caller asserts in a header or body does.
-        OnBehalfOf = "",
+        OnBehalfOf = AuditText.Escape(audit.OnBehalfOf),
         IntegrationId = AuditText.Escape(details.IntegrationId ?? ""),
         Operation = AuditText.Escape(details.Operation ?? ""),
         Outcome = outcome,
         UpstreamStatus = details.UpstreamStatus ?? "",
         UpstreamRequestId = AuditText.Escape(details.UpstreamRequestId ?? ""),
-        RequestDigest = AuditContext.Get(http)?.RequestDigest ?? "",
+        RequestDigest = audit.RequestDigest,
         ResponseDigest = details.ResponseDigest ?? "",
         Detail = AuditText.Escape(details.Detail ?? ""),
     };

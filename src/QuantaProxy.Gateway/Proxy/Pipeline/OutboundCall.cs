@@ -1,0 +1,38 @@
+using System.Text.Json;
+using QuantaProxy.Gateway.Audit;
+using QuantaProxy.Gateway.Auth;
+using QuantaProxy.Gateway.Integrations;
+using QuantaProxy.Gateway.Okta;
+
+namespace QuantaProxy.Gateway.Proxy.Pipeline;
+
+/// <summary>
+/// One outbound call as it moves through the pipeline: what was asked (by whom, for which tenant), and what each stage
+/// established. It carries no <see cref="HttpContext"/>, so a call can enter from any front door (the JSON endpoint, an
+/// Okta-shaped transparent endpoint) or be resumed later (after an approval).
+/// </summary>
+public sealed class OutboundCall(CallerContext caller, string tenantId, string requestId, AuditContext audit)
+{
+    public CallerContext Caller { get; } = caller;
+    public string TenantId { get; } = tenantId;
+    public string RequestId { get; } = requestId;
+    public AuditContext Audit { get; } = audit;
+
+    public required string RequestedIntegrationId { get; init; }
+    public required string RequestedOperation { get; init; }
+    public JsonElement Payload { get; init; }
+    public string? IdempotencyKey { get; init; }
+
+    public IntegrationRecord? Integration { get; set; }
+    public OktaOperation? Operation { get; set; }
+    public ValidatedOktaRequest? Request { get; set; }
+    public OktaCallContext? OktaContext { get; set; }
+    public OktaCallResult? Result { get; set; }
+
+    /// <summary>The answer: the sealed envelope's JSON (or the stored one, replayed).</summary>
+    public byte[]? Envelope { get; set; }
+    public bool Replayed { get; set; }
+
+    public IntegrationRecord ResolvedIntegration => Integration ?? throw new InvalidOperationException("The integration stage has not run.");
+    public OktaOperation ResolvedOperation => Operation ?? throw new InvalidOperationException("The operation stage has not run.");
+}
