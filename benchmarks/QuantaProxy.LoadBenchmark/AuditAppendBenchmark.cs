@@ -5,8 +5,8 @@ using Npgsql;
 using QuantaProxy.Crypto.Audit;
 using QuantaProxy.Crypto.Formats;
 using QuantaProxy.Gateway.Audit;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Storage;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.LoadBenchmark;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using QuantaProxy.Gateway.Catalog;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Cli.Commands;
 

@@ -16,6 +16,7 @@ using QuantaProxy.Crypto.Envelopes;
 using QuantaProxy.Crypto.Primitives;
 using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.OktaSandbox;
+using QuantaProxy.Gateway.ApiKeys;
 
 namespace QuantaProxy.Cli.Commands;
 

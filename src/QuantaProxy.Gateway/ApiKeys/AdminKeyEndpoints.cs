@@ -2,7 +2,7 @@ using QuantaProxy.Crypto.Formats;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.ApiKeys;
 

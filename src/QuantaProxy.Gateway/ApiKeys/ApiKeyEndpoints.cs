@@ -2,8 +2,8 @@ using QuantaProxy.Crypto.Formats;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Tenants;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.ApiKeys;
 

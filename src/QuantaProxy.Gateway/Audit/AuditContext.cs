@@ -31,5 +31,11 @@ public sealed class AuditContext(string eventId)
         return audit;
     }
 
-    public static AuditContext? Get(HttpContext context) => context.Items.TryGetValue(Key, out var v) ? v as AuditContext : null;
+    /// <summary>The request's audit scope, with the digest of its body once the body has been read.</summary>
+    public static AuditContext? Get(HttpContext context)
+    {
+        if (!context.Items.TryGetValue(Key, out var v) || v is not AuditContext audit) return null;
+        if (Http.RequestDigest.Find(context) is { } digest) audit.RequestDigest = digest;
+        return audit;
+    }
 }

@@ -3,9 +3,9 @@ using QuantaProxy.Crypto.Audit;
 using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Tenants;
 using QuantaProxy.Gateway.Vault;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Audit;
 
@@ -27,16 +27,6 @@ public static class AuditEndpoints
     public sealed record CheckpointListItem(long TreeSize, string Checkpoint);
     public sealed record InclusionProofResponse(string EventId, long Seq, long LeafIndex, long TreeSize, string LeafHash, string RootHash, IReadOnlyList<string> Proof, string AuditEventId);
     public sealed record ConsistencyProofResponse(long From, long To, string FromRoot, string ToRoot, IReadOnlyList<string> Proof, string AuditEventId);
-
-    public static IServiceCollection AddQuantaProxyAudit(this IServiceCollection services, IConfiguration configuration)
-    {
-        _ = configuration;
-        services.AddSingleton<AuditVerifier>();
-        services.AddSingleton<AuditTreeCache>();
-        services.AddSingleton<CheckpointService>();
-        services.AddHostedService<CheckpointScheduler>();
-        return services;
-    }
 
     public static void MapAuditEndpoints(this IEndpointRouteBuilder app)
     {

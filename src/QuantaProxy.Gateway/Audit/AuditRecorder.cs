@@ -1,7 +1,7 @@
 using QuantaProxy.Crypto.Formats;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Tenants;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Audit;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using QuantaProxy.Crypto.Audit;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Tenants;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Audit;
 

@@ -1,5 +1,5 @@
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Catalog;
 

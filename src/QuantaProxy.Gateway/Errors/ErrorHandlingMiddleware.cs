@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Kms;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Errors;
 
@@ -35,12 +36,12 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         }
         catch (KeyUnwrapException e)
         {
-            logger.LogError(e, "A wrapped key could not be unwrapped (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
+            logger.LogError(e, "A wrapped key could not be unwrapped (request {RequestId})", RequestIdMiddleware.Get(http));
             await FailAsync(http, new ApiException(503, ProblemCodes.KmsUnavailable, "A key could not be unwrapped; the operator must check the KMS key and its policy."));
         }
         catch (AuditUnavailableException e)
         {
-            logger.LogError(e, "Audit unavailable (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
+            logger.LogError(e, "Audit unavailable (request {RequestId})", RequestIdMiddleware.Get(http));
             await ProblemWriter.WriteAsync(http, 503, ProblemCodes.AuditUnavailable, "The audit log could not record this request, so it was not carried out.", retryAfter: TimeSpan.FromSeconds(2));
         }
         catch (OktaCallException e)
@@ -58,7 +59,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Unhandled error (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
+            logger.LogError(e, "Unhandled error (request {RequestId})", RequestIdMiddleware.Get(http));
             await RecordUnansweredAsync(http, ProblemCodes.Internal, 500);
             await ProblemWriter.WriteAsync(http, 500, ProblemCodes.Internal, "An internal error occurred; quote the request id to the operator.");
         }
@@ -77,7 +78,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
         }
         catch (Exception inner) when (inner is AuditUnavailableException or ApiException or OperationCanceledException)
         {
-            logger.LogError(inner, "Could not record the end of request {RequestId}", Hosting.RequestIdMiddleware.Get(http));
+            logger.LogError(inner, "Could not record the end of request {RequestId}", RequestIdMiddleware.Get(http));
         }
     }
 
@@ -95,7 +96,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
             }
             catch (AuditUnavailableException inner)
             {
-                logger.LogError(inner, "Audit unavailable while recording a refusal (request {RequestId})", Hosting.RequestIdMiddleware.Get(http));
+                logger.LogError(inner, "Audit unavailable while recording a refusal (request {RequestId})", RequestIdMiddleware.Get(http));
                 await ProblemWriter.WriteAsync(http, 503, ProblemCodes.AuditUnavailable, "The audit log could not record this request.", retryAfter: TimeSpan.FromSeconds(2));
                 return;
             }

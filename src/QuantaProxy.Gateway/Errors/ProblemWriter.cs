@@ -1,6 +1,6 @@
 using System.Text.Json;
 using QuantaProxy.Gateway.Audit;
-using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Errors;
 

@@ -17,6 +17,10 @@ using QuantaProxy.Gateway.Storage;
 using QuantaProxy.Gateway.Telemetry;
 using QuantaProxy.Gateway.Tenants;
 using QuantaProxy.Gateway.Vault;
+using QuantaProxy.Gateway.Http;
+using QuantaProxy.Gateway.Settings;
+using QuantaProxy.Gateway.Health;
+using QuantaProxy.Gateway.RateLimiting;
 
 namespace QuantaProxy.Gateway.Hosting;
 
@@ -36,7 +40,7 @@ public static class GatewayApp
         ConfigurePipeline(app);
 
         var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-        CreateDataDir(options.DataDir);
+        DataDirectory.Create(options.DataDir);
         await app.Services.GetRequiredService<Migrator>().MigrateAsync(ct);
         await app.Services.GetRequiredService<AdminKeyBootstrapper>().EnsureAdminKeyAsync(ct);
         return app;
@@ -48,14 +52,27 @@ public static class GatewayApp
         var configuration = builder.Configuration;
         services.AddSingleton(TimeProvider.System);
 
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
-        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddGatewaySettings(configuration);
+        services.AddStorage(configuration);
+        services.AddQuantaProxyKms(configuration);
+        services.AddTenants();
+        services.AddApiKeys();
+        services.AddCallerAuthentication();
+        services.AddInboundRateLimiting(configuration);
+        services.AddRequestHandling();
+        services.AddAudit(configuration);
+        services.AddVault(configuration);
+        services.AddEnvelopes();
+        services.AddIntegrations();
+        services.AddOkta(configuration);
+        services.AddProxy(configuration);
+        services.AddHealth();
+        services.AddGatewayTelemetry(configuration);
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info = new() { Title = "QuantaProxy", Version = "v2", Description = "Outbound credential-sealing proxy for the Okta Management API." };
+            return Task.CompletedTask;
+        }));
 
         var gatewayOptions = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -71,60 +88,6 @@ public static class GatewayApp
                 kestrel.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(limits.MinRequestBodyBytesPerSecond, limits.MinRequestBodyDataRateGracePeriod);
         });
 
-        services.AddSingleton(sp =>
-        {
-            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            if (storage.Provider == StorageProvider.Postgres) return Database.ForPostgres(storage.ConnectionString!, storage.MaxPoolSize);
-            CreateDataDir(gateway.DataDir);
-            return Database.ForSqlite(storage.SqlitePath ?? Path.Combine(gateway.DataDir, "quantaproxy.db"));
-        });
-        services.AddSingleton<Migrator>();
-        services.AddSingleton<TenantStore>();
-        services.AddSingleton<TenantDirectory>();
-        services.AddSingleton<ApiKeyStore>();
-        services.AddSingleton<CredentialStore>();
-        services.AddSingleton<AuditStore>();
-        services.AddSingleton<AdminKeyBootstrapper>();
-
-        services.AddQuantaProxyKms(configuration);
-
-        services.AddCallerAuthentication();
-        services.AddSingleton<KmsReadiness>();
-        services.AddSingleton<TenantKeyRing>();
-        services.AddSingleton<TenantService>();
-        services.AddSingleton<EnvelopeService>();
-        services.AddOptions<VaultOptions>().Bind(configuration.GetSection(VaultOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<VaultOptions>, VaultOptionsValidator>();
-        services.AddSingleton<UnsealedCredentialCache>();
-        services.AddSingleton<VaultService>();
-        services.AddSingleton<RequestBody>();
-        services.AddSingleton<AuditAppender>();
-        services.AddHostedService(sp => sp.GetRequiredService<AuditAppender>());
-        services.AddSingleton<AuditRecorder>();
-        services.AddQuantaProxyAudit(configuration);
-        services.AddInboundRateLimiting(configuration);
-        services.AddSingleton<IntegrationStore>();
-        services.AddQuantaProxyOkta(configuration);
-        services.AddQuantaProxyProxy(configuration);
-
-        services.AddLogRedaction();
-        services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info = new() { Title = "QuantaProxy", Version = "v2", Description = "Outbound credential-sealing proxy for the Okta Management API." };
-            return Task.CompletedTask;
-        }));
-
-        var otel = services.AddOpenTelemetry()
-            .WithTracing(t => t.AddSource(GatewayTelemetry.Name).AddAspNetCoreInstrumentation())
-            .WithMetrics(m => m.AddMeter(GatewayTelemetry.Name));
-        if (!string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            services.ConfigureOpenTelemetryTracerProvider(t => t.AddOtlpExporter());
-            services.ConfigureOpenTelemetryMeterProvider(m => m.AddOtlpExporter());
-        }
-        _ = otel;
     }
 
     private static void ConfigurePipeline(WebApplication app)
@@ -152,12 +115,5 @@ public static class GatewayApp
         app.MapProxyEndpoints();
         app.MapCatalogEndpoints();
         app.MapBenchmarkPassthrough();
-    }
-
-    private static void CreateDataDir(string path)
-    {
-        if (Directory.Exists(path)) return;
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(path);
-        else Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }

@@ -3,9 +3,9 @@ using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Okta;
 using QuantaProxy.Gateway.Vault;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Integrations;
 

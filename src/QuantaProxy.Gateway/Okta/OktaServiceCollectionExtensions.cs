@@ -4,7 +4,7 @@ namespace QuantaProxy.Gateway.Okta;
 
 public static class OktaServiceCollectionExtensions
 {
-    public static IServiceCollection AddQuantaProxyOkta(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOkta(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OktaOptions>().Bind(configuration.GetSection(OktaOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OktaOptions>, OktaOptionsValidator>();

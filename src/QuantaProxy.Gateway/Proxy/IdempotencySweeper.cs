@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Proxy;
 

@@ -4,8 +4,8 @@ using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Proxy.Pipeline;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Proxy;
 

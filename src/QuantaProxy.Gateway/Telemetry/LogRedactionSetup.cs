@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Telemetry;
 

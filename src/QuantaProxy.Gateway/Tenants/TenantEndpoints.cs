@@ -4,7 +4,7 @@ using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Tenants;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using QuantaProxy.Crypto.Formats;
 using QuantaProxy.Crypto.Primitives;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Kms;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Tenants;
 

@@ -7,7 +7,7 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Envelopes;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Vault;
 

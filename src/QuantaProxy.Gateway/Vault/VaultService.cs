@@ -3,8 +3,8 @@ using QuantaProxy.Crypto.Formats;
 using QuantaProxy.Crypto.Primitives;
 using QuantaProxy.Crypto.Vault;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Tenants;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Vault;
 

@@ -1,5 +1,5 @@
 using QuantaProxy.Gateway.Auth;
-using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Settings;
 
 namespace QuantaProxy.Gateway.Tests.Auth;
 

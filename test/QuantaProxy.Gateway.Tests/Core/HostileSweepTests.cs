@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Tests.Infrastructure;
 using QuantaProxy.Gateway.Tests.Infrastructure.Hostile;
+using QuantaProxy.Gateway.Settings;
 
 namespace QuantaProxy.Gateway.Tests.Core;
 

@@ -1,6 +1,6 @@
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Kms;
 using QuantaProxy.Gateway.Tests.Kms.Support;
+using QuantaProxy.Gateway.Health;
 
 namespace QuantaProxy.Gateway.Tests.Core;
 

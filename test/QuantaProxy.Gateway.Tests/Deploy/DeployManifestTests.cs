@@ -1,9 +1,9 @@
 using System.Reflection;
 using QuantaProxy.Gateway.Audit;
-using QuantaProxy.Gateway.Hosting;
 using QuantaProxy.Gateway.Kms;
 using QuantaProxy.Gateway.Storage;
 using YamlDotNet.RepresentationModel;
+using QuantaProxy.Gateway.Settings;
 
 namespace QuantaProxy.Gateway.Tests.Deploy;
 

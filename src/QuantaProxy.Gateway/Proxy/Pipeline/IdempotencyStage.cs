@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Hosting;
+using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Proxy.Pipeline;
 

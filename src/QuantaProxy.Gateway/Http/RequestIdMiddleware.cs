@@ -1,6 +1,6 @@
 using QuantaProxy.Crypto.Formats;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Http;
 
 /// <summary>Every response carries <c>X-Request-Id</c>: the caller's when it is well-formed, else a new <c>req_</c> id.</summary>
 public sealed class RequestIdMiddleware(RequestDelegate next, TimeProvider time)

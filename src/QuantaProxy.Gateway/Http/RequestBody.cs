@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Errors;
+using QuantaProxy.Gateway.Settings;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Http;
 
 /// <summary>
 /// Reads a JSON request body by hand rather than through model binding, so that every refusal is a precise problem:
@@ -91,7 +91,7 @@ public sealed class RequestBody(IOptions<GatewayOptions> options)
             CryptographicOperations.ZeroMemory(raw);
             throw new ApiException(400, ProblemCodes.InvalidJson, "The body is not valid UTF-8 JSON text: a byte sequence or a \\u escape is not Unicode.", "$");
         }
-        if (AuditContext.Get(http) is { } audit) audit.RequestDigest = Convert.ToHexStringLower(SHA256.HashData(raw));
+        RequestDigest.Set(http, Convert.ToHexStringLower(SHA256.HashData(raw)));
         return raw;
     }
 

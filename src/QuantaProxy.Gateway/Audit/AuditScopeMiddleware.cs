@@ -1,6 +1,6 @@
 using QuantaProxy.Gateway.Audit;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Audit;
 
 /// <summary>Gives every request of an authenticated caller its audit event id before any handler runs.</summary>
 public sealed class AuditScopeMiddleware(RequestDelegate next, TimeProvider time)

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Unicode;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Http;
 
 /// <summary>
 /// RFC 8259 requires JSON text to be UTF-8, and a string's escapes must spell valid Unicode. System.Text.Json does not

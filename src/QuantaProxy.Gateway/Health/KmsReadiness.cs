@@ -1,6 +1,6 @@
 using QuantaProxy.Gateway.Kms;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Health;
 
 /// <summary>
 /// The KMS half of <c>/readyz</c>, which anyone may call: one <c>DescribeKey</c> at most every <see cref="CacheFor"/>,

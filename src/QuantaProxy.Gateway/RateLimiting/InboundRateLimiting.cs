@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.RateLimiting;
 
 /// <summary>Configuration section <c>QuantaProxy:RateLimits</c>: token buckets per API key and per tenant.</summary>
 public sealed class RateLimitOptions
@@ -29,6 +29,8 @@ public static class InboundRateLimiting
 {
     public static IServiceCollection AddInboundRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         var options = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(limiter =>
         {

@@ -1,6 +1,7 @@
 using QuantaProxy.Gateway.Storage;
+using QuantaProxy.Gateway.Http;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Health;
 
 public static class HealthEndpoints
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Http;
 
 /// <summary>
 /// The JSON rules of the API: snake_case, and strict on input — unknown members, duplicate properties, missing required

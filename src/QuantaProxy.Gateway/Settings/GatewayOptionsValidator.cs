@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Storage;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Settings;
 
 /// <summary>Start-up checks whose messages name the setting to fix.</summary>
 public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
@@ -27,20 +27,5 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         if (options.Limits.RequestHeadersTimeout <= TimeSpan.Zero || options.Limits.RequestHeadersTimeout > TimeSpan.FromMinutes(10))
             errors.Add("QuantaProxy:Limits:RequestHeadersTimeout must be a positive time span of at most 00:10:00.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-}
-
-public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
-{
-    public ValidateOptionsResult Validate(string? name, StorageOptions options)
-    {
-        if (options.Provider == StorageProvider.Postgres && string.IsNullOrWhiteSpace(options.ConnectionString))
-            return ValidateOptionsResult.Fail("QuantaProxy:Storage:ConnectionString is required when QuantaProxy:Storage:Provider=Postgres (env QuantaProxy__Storage__ConnectionString).");
-        // The shipped manifests carry a placeholder password: deploying them unchanged must stop here, by name.
-        if (options.ConnectionString is { } cs && cs.Contains("CHANGE_ME", StringComparison.OrdinalIgnoreCase))
-            return ValidateOptionsResult.Fail("QuantaProxy:Storage:ConnectionString still holds the placeholder CHANGE_ME (env QuantaProxy__Storage__ConnectionString).");
-        if (options.MaxPoolSize is < 1 or > 1000)
-            return ValidateOptionsResult.Fail("QuantaProxy:Storage:MaxPoolSize must be between 1 and 1000.");
-        return ValidateOptionsResult.Success;
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.RateLimiting;
 
 /// <summary>Start-up checks of <c>QuantaProxy:RateLimits</c>, each message naming its setting.</summary>
 public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>

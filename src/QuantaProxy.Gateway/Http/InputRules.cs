@@ -1,7 +1,7 @@
 using QuantaProxy.Crypto.Formats;
 using QuantaProxy.Gateway.Errors;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Http;
 
 /// <summary>Bounds shared by every endpoint: ids, names and free-text fields.</summary>
 public static class InputRules

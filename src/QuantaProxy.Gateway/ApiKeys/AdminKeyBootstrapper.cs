@@ -2,8 +2,10 @@ using Microsoft.Extensions.Options;
 using QuantaProxy.Crypto.Formats;
 using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Auth;
+using QuantaProxy.Gateway.Http;
+using QuantaProxy.Gateway.Settings;
 
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.ApiKeys;
 
 /// <summary>
 /// On first start with an empty store, installs an admin API key: the configured one, or a new one written to

@@ -1,4 +1,4 @@
-namespace QuantaProxy.Gateway.Hosting;
+namespace QuantaProxy.Gateway.Settings;
 
 /// <summary>Configuration section <c>QuantaProxy</c> (environment: <c>QuantaProxy__...</c>).</summary>
 public sealed class GatewayOptions
