@@ -7,6 +7,7 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Benchmarking;
 using QuantaProxy.Gateway.Catalog;
+using QuantaProxy.Gateway.WebConsole;
 using QuantaProxy.Gateway.Envelopes;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Integrations;
@@ -90,6 +91,7 @@ public static class GatewayApp
         services.AddQuantaProxyKms(configuration);
 
         services.AddCallerAuthentication();
+        services.AddQuantaProxyConsole(configuration);
         services.AddSingleton<KmsReadiness>();
         services.AddSingleton<TenantKeyRing>();
         services.AddSingleton<TenantService>();
@@ -133,8 +135,10 @@ public static class GatewayApp
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.HttpLogging) app.UseHttpLogging();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRouting();
+        app.UseConsoleFrontDoor();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseRateLimiter();
         app.UseMiddleware<AuditScopeMiddleware>();
 
@@ -151,6 +155,7 @@ public static class GatewayApp
         app.MapProxyEndpoints();
         app.MapCatalogEndpoints();
         app.MapBenchmarkPassthrough();
+        app.MapQuantaProxyConsole();
     }
 
     private static void CreateDataDir(string path)
