@@ -7,6 +7,7 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Benchmarking;
 using QuantaProxy.Gateway.Catalog;
+using QuantaProxy.Gateway.WebConsole;
 using QuantaProxy.Gateway.Envelopes;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Integrations;
@@ -58,6 +59,7 @@ public static class GatewayApp
         services.AddTenants();
         services.AddApiKeys();
         services.AddCallerAuthentication();
+        services.AddQuantaProxyConsole(configuration);
         services.AddInboundRateLimiting(configuration);
         services.AddRequestHandling();
         services.AddAudit(configuration);
@@ -96,10 +98,12 @@ public static class GatewayApp
         if (app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.HttpLogging) app.UseHttpLogging();
         app.UseMiddleware<ErrorHandlingMiddleware>();
         app.UseRouting();
+        app.UseConsoleFrontDoor();
         app.UseAuthentication();
         // Before authorization, so that a refused scope is recorded in the caller's chain like any refusal.
         app.UseMiddleware<AuditScopeMiddleware>();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.UseRateLimiter();
 
         app.MapHealthEndpoints();
@@ -115,5 +119,6 @@ public static class GatewayApp
         app.MapProxyEndpoints();
         app.MapCatalogEndpoints();
         app.MapBenchmarkPassthrough();
+        app.MapQuantaProxyConsole();
     }
 }

@@ -14,7 +14,9 @@ namespace QuantaProxy.Gateway.Tests.Auth;
 /// </summary>
 public sealed class EndpointAuthenticationTests
 {
-    private static readonly string[] ExpectedAnonymous = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/docs/{documentName?}", "/docs/scalar.js", "/docs/scalar.aspnetcore.js", "/docs/favicon.svg"];
+    private static readonly string[] ExpectedAnonymous = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/docs/{documentName?}", "/docs/scalar.js", "/docs/scalar.aspnetcore.js", "/docs/favicon.svg",
+        // The console's sign-in page, its Okta sign-in start, the landing page after Okta, and its stylesheet (docs/architecture.md, "Console").
+        "/console/signin", "/console/signin/okta/{tenantId}", "/console/signed-in", "/console/assets/console.css"];
     private GatewayHost _host = null!;
 
     [OneTimeSetUp]

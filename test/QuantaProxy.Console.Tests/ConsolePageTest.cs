@@ -1,0 +1,75 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace QuantaProxy.Console.Tests;
+
+/// <summary>Each test gets a fresh browser context (no cookies) on the fixture's one browser, and records every response body it sees.</summary>
+public abstract class ConsolePageTest
+{
+    protected static ConsoleEnvironment Env => ConsoleSetUp.Env;
+    protected IBrowserContext Context { get; private set; } = null!;
+    protected IPage Page { get; private set; } = null!;
+    protected List<string> ResponseBodies { get; } = [];
+    private readonly List<Task> _pending = [];
+
+    [SetUp]
+    public async Task OpenAsync()
+    {
+        Context = await Env.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Env.Gateway.ToString(), AcceptDownloads = true });
+        Page = await Context.NewPageAsync();
+        Page.Response += (_, response) => _pending.Add(Capture(response));
+    }
+
+    private async Task Capture(IResponse response)
+    {
+        try
+        {
+            if (response.Request.ResourceType is "document" or "fetch" or "xhr" && response.Status is < 300 or >= 400)
+            {
+                var body = await response.TextAsync();
+                lock (ResponseBodies) ResponseBodies.Add(body);
+            }
+        }
+        catch (PlaywrightException)
+        {
+            // Downloads and navigations away have no body to read.
+        }
+    }
+
+    protected async Task SettleAsync() => await Task.WhenAll(_pending.ToArray());
+
+    [TearDown]
+    public async Task CloseAsync()
+    {
+        await SettleAsync();
+        await Context.CloseAsync();
+    }
+
+    /// <summary>Signs in through the sandbox's authorization server (authorization code + PKCE) as <paramref name="login"/>.</summary>
+    protected async Task SignInWithOktaAsync(string? login = null, ConsoleEnvironment.Tenant? tenant = null)
+    {
+        tenant ??= Env.Main;
+        await Page.GotoAsync($"/console/signin?tenant_id={tenant.Id}&login_hint={Uri.EscapeDataString(login ?? Env.AdminLogin)}");
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Okta" }).ClickAsync();
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath is "/console" or "/console/signin");
+    }
+
+    /// <summary>axe-core on the current page: no serious or critical violation.</summary>
+    protected async Task AssertAccessibleAsync()
+    {
+        var result = await Page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — {string.Join("; ", v.Nodes.Select(n => n.Html))}").ToList();
+        Assert.That(bad, Is.Empty, $"axe on {Page.Url}");
+    }
+
+    /// <summary>Screenshots for the README when QP_CONSOLE_SCREENSHOTS names a folder.</summary>
+    protected async Task ScreenshotAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable("QP_CONSOLE_SCREENSHOTS") is not { Length: > 0 } folder) return;
+        Directory.CreateDirectory(folder);
+        await Page.SetViewportSizeAsync(1280, 800);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+}
