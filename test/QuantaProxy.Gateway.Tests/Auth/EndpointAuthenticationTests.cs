@@ -140,6 +140,8 @@ public sealed class EndpointAuthenticationTests
         ["GET /api/v2/audit/consistency"] = "scope:audit:read",
         ["POST /api/v2/proxy/outbound"] = "scope:proxy:invoke",
         ["GET /api/v2/catalog"] = "caller",
+        ["PUT /api/v2/tenants/{tenantId}/console-settings"] = "scope:admin",
+        ["GET /api/v2/tenants/{tenantId}/console-settings"] = "scope:admin",
     };
 
     [Test]

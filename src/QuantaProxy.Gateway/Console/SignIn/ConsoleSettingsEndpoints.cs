@@ -24,7 +24,7 @@ public static class ConsoleSettingsEndpoints
 
     public static void MapConsoleSettingsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v2/tenants/{tenantId}/console-settings").WithTags("Console");
+        var group = app.MapGroup("/api/v2/tenants/{tenantId}/console-settings").WithTags("Console").RequireScope(ApiScopes.Admin);
         group.MapPut("", PutAsync).WithName("PutConsoleSettings").Accepts<ConsoleSettingsRequest>("application/json").Produces<ConsoleSettingsView>();
         group.MapGet("", GetAsync).WithName("GetConsoleSettings").Produces<ConsoleSettingsView>();
     }
@@ -35,7 +35,6 @@ public static class ConsoleSettingsEndpoints
         var caller = CallerContext.Get(http);
         tenantId = caller.ResolveTenant(InputRules.Id(tenantId, PrefixedId.Tenant, "Tenant"));
         AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.Admin);
         var (request, _) = await body.ReadJsonAsync<ConsoleSettingsRequest>(http);
         var issuer = CheckIssuer(request.Issuer, okta.Value.AllowLoopback);
         if (string.IsNullOrEmpty(request.ClientId) || request.ClientId.Length > 100 || !request.ClientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
@@ -61,7 +60,6 @@ public static class ConsoleSettingsEndpoints
         var caller = CallerContext.Get(http);
         tenantId = caller.ResolveTenant(InputRules.Id(tenantId, PrefixedId.Tenant, "Tenant"));
         AuditContext.Get(http)!.TenantId = tenantId;
-        caller.Require(ApiScopes.Admin);
         var settings = await store.FindAsync(tenantId, http.RequestAborted) ?? throw ApiException.NotFound("Console settings");
         var eventId = await audit.RecordAsync(http, tenantId, EventType, "read");
         return Results.Json(View(settings, eventId), GatewayJson.Options);
