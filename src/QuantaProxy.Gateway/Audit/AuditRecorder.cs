@@ -48,8 +48,12 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
         return RecordExtraAsync(audit, tenantId, PrefixedId.New(PrefixedId.AuditEvent, time.GetUtcNow()), type, "intent", intent);
     }
 
+    /// <summary>
+    /// A separate event of a request; also of one that has no audit scope of its own (an anonymous sign-in callback that
+    /// has just verified who is signing in), whose actor is then the caller it established.
+    /// </summary>
     public Task<string> RecordExtraAsync(HttpContext http, string tenantId, string eventId, string type, string outcome, AuditDetails details) =>
-        RecordExtraAsync(Scope(http), tenantId, eventId, type, outcome, details);
+        RecordExtraAsync(AuditContext.Get(http) ?? new AuditContext(eventId) { Actor = Auth.CallerContext.Find(http)?.ApiKeyId ?? "" }, tenantId, eventId, type, outcome, details);
 
     /// <summary>Records a separate event (e.g. <c>proxy.intent</c> before a mutating call) with its own id.</summary>
     public async Task<string> RecordExtraAsync(AuditContext audit, string tenantId, string eventId, string type, string outcome, AuditDetails details)
