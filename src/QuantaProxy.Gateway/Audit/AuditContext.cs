@@ -14,6 +14,10 @@ public sealed class AuditContext(string eventId)
     public string? TenantId { get; set; }
     public string RequestDigest { get; set; } = "";
     public bool Recorded { get; set; }
+    /// <summary>The Okta user id of the person a verified agent acts for, once the delegation check has established it.</summary>
+    public string? OnBehalfOf { get; set; }
+    /// <summary>Facts every event of this request carries in its detail (the delegation used, the act chain).</summary>
+    public string? DetailSuffix { get; set; }
 
     public static AuditContext Begin(HttpContext context, TimeProvider time)
     {

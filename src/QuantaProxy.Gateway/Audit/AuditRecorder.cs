@@ -62,9 +62,10 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
         TenantId = tenantId,
         OccurredAt = Timestamps.Format(time.GetUtcNow()),
         Type = type,
-        Actor = CallerContext.Find(http)?.ApiKeyId ?? "",
-        // Only a verified credential can name a person acted for; nothing a caller asserts in a header or body does.
-        OnBehalfOf = "",
+        Actor = AuditText.Escape(CallerContext.Find(http)?.ApiKeyId ?? ""),
+        // Only a verified credential can name a person acted for (an agent token, confirmed by the delegation check);
+        // nothing a caller asserts in a header or body does.
+        OnBehalfOf = AuditText.Escape(AuditContext.Get(http)?.OnBehalfOf ?? ""),
         IntegrationId = AuditText.Escape(details.IntegrationId ?? ""),
         Operation = AuditText.Escape(details.Operation ?? ""),
         Outcome = outcome,
@@ -72,8 +73,39 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
         UpstreamRequestId = AuditText.Escape(details.UpstreamRequestId ?? ""),
         RequestDigest = AuditContext.Get(http)?.RequestDigest ?? "",
         ResponseDigest = details.ResponseDigest ?? "",
-        Detail = AuditText.Escape(details.Detail ?? ""),
+        Detail = AuditText.Escape(WithSuffix(details.Detail, AuditContext.Get(http)?.DetailSuffix)),
     };
+
+    private static string WithSuffix(string? detail, string? suffix) =>
+        string.IsNullOrEmpty(suffix) ? detail ?? "" : string.IsNullOrEmpty(detail) ? suffix : $"{detail};{suffix}";
+
+    /// <summary>
+    /// Records an event no caller's request made (an Okta event hook delivery, the System Log backfill): the actor names
+    /// the source, and the person is the one Okta's event names.
+    /// </summary>
+    public async Task<string> RecordSystemAsync(string tenantId, string type, string outcome, string actor, string onBehalfOf, AuditDetails details)
+    {
+        await RequireTenantAsync(tenantId, CancellationToken.None);
+        var eventId = PrefixedId.New(PrefixedId.AuditEvent, time.GetUtcNow());
+        await appender.AppendAsync(new PendingAuditEvent
+        {
+            EventId = eventId,
+            TenantId = tenantId,
+            OccurredAt = Timestamps.Format(time.GetUtcNow()),
+            Type = type,
+            Actor = AuditText.Escape(actor),
+            OnBehalfOf = AuditText.Escape(onBehalfOf),
+            IntegrationId = AuditText.Escape(details.IntegrationId ?? ""),
+            Operation = AuditText.Escape(details.Operation ?? ""),
+            Outcome = outcome,
+            UpstreamStatus = details.UpstreamStatus ?? "",
+            UpstreamRequestId = AuditText.Escape(details.UpstreamRequestId ?? ""),
+            RequestDigest = "",
+            ResponseDigest = "",
+            Detail = AuditText.Escape(details.Detail ?? ""),
+        }, CancellationToken.None);
+        return eventId;
+    }
 }
 
 public readonly record struct AuditDetails(

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 using OpenTelemetry.Trace;
+using QuantaProxy.Gateway.Agents;
 using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
@@ -107,6 +108,7 @@ public static class GatewayApp
         services.AddSingleton<IntegrationStore>();
         services.AddQuantaProxyOkta(configuration);
         services.AddQuantaProxyProxy(configuration);
+        services.AddQuantaProxyAgents(configuration);
 
         services.AddLogRedaction();
         services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
@@ -150,6 +152,7 @@ public static class GatewayApp
         app.MapIntegrationEndpoints();
         app.MapProxyEndpoints();
         app.MapCatalogEndpoints();
+        app.MapAgentFeatureEndpoints();
         app.MapBenchmarkPassthrough();
     }
 

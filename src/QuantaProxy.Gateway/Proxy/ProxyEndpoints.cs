@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using QuantaProxy.Crypto.Formats;
+using QuantaProxy.Gateway.Agents;
 using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
@@ -28,11 +29,13 @@ public static class ProxyEndpoints
             .WithTags("Proxy").WithName("ProxyOutbound")
             .Accepts<ProxyRequest>("application/json")
             .Produces(200, contentType: "application/json")
+            .WithMetadata(AcceptsAgentTokens.Instance)
             .WithDescription("Calls an allowed Okta Management operation with the integration's sealed credential and answers with a HybridCryptoEnvelope (FORMATS.md §1).");
     }
 
     private static async Task<IResult> OutboundAsync(HttpContext http, RequestBody body, IntegrationStore integrations, VaultService vault,
-        OktaConnector connector, EnvelopeService envelopes, AuditRecorder audit, IdempotencyStore idempotency, IOptions<IdempotencyOptions> idempotencyOptions, TimeProvider time)
+        OktaConnector connector, EnvelopeService envelopes, AuditRecorder audit, IdempotencyStore idempotency, IOptions<IdempotencyOptions> idempotencyOptions, TimeProvider time,
+        DelegationGate delegationGate)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = GatewayTelemetry.Source.StartActivity("proxy.call");
@@ -66,6 +69,9 @@ public static class ProxyEndpoints
         {
             throw await DenyAsync(http, audit, tenantId, integration.Id, operation.Name, new ApiException(400, ProblemCodes.InvalidPayload, e.Message, e.Field));
         }
+        var gate = await delegationGate.CheckAsync(caller, tenantId, integration, operation, validated, http.RequestAborted);
+        gate.Annotate(auditContext);
+        if (gate.Refusal is { } refusal) throw await DenyAsync(http, audit, tenantId, integration.Id, operation.Name, refusal);
 
         var idempotencyKey = ReadIdempotencyKey(http);
         if (idempotencyKey is not null)
