@@ -14,6 +14,11 @@ public static class AgentServiceCollectionExtensions
         services.AddSingleton<IntegrationOktaReader>();
         services.AddSingleton<OktaPersonDirectory>();
         services.AddSingleton<DelegationGate>();
+        services.AddSingleton<Hooks.OktaHookStore>();
+        services.AddSingleton<Hooks.HookRateLimiter>();
+        services.AddSingleton<Hooks.OktaRevocationProcessor>();
+        services.AddSingleton<Hooks.SystemLogBackfill>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hooks.SystemLogBackfill>());
         return services;
     }
 
@@ -22,5 +27,6 @@ public static class AgentServiceCollectionExtensions
         app.MapTrustedIssuerEndpoints();
         app.MapAgentEndpoints();
         app.MapDelegationEndpoints();
+        Hooks.OktaHookEndpoints.MapOktaHookEndpoints(app);
     }
 }

@@ -14,7 +14,9 @@ namespace QuantaProxy.Gateway.Tests.Auth;
 /// </summary>
 public sealed class EndpointAuthenticationTests
 {
-    private static readonly string[] ExpectedAnonymous = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/docs/{documentName?}", "/docs/scalar.js", "/docs/scalar.aspnetcore.js", "/docs/favicon.svg"];
+    private static readonly string[] ExpectedAnonymous = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/docs/{documentName?}", "/docs/scalar.js", "/docs/scalar.aspnetcore.js", "/docs/favicon.svg",
+        // Okta event hooks: Okta holds no API key; the tenant's shared hook secret authenticates them (OktaHookEndpoints).
+        "/hooks/okta/{tenantId}"];
     private GatewayHost _host = null!;
 
     [OneTimeSetUp]
