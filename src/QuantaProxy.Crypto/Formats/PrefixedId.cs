@@ -20,6 +20,9 @@ public static class PrefixedId
     public const string EnvelopeKey = "ekk_";
     public const string SigningKey = "sgk_";
     public const string VaultKey = "vkk_";
+    public const string TrustedIssuer = "tis_";
+    public const string Agent = "agt_";
+    public const string Delegation = "dlg_";
 
     public static string New(string prefix, DateTimeOffset now)
     {

@@ -17,9 +17,14 @@ public sealed class AuditContext(string eventId)
     /// <summary>Who acted, as established by a verified credential (the API key id today).</summary>
     public string Actor { get; set; } = "";
 
-    /// <summary>The person the call was made for, only ever from a verified token; empty otherwise.</summary>
+    /// <summary>
+    /// The Okta user id of the person a verified agent acts for, once the delegation check has established it; empty
+    /// otherwise (nothing a caller asserts can set it).
+    /// </summary>
     public string OnBehalfOf { get; set; } = "";
     public bool Recorded { get; set; }
+    /// <summary>Facts every event of this request carries in its detail (the delegation used, the act chain).</summary>
+    public string? DetailSuffix { get; set; }
 
     public static AuditContext Begin(HttpContext context, TimeProvider time)
     {

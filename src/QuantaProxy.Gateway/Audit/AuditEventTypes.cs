@@ -24,4 +24,18 @@ public static class AuditEventTypes
     public const string TenantCreate = "tenant.create";
     public const string AuditRead = "audit.read";
     public const string RequestRejected = "request.rejected";
+    public const string TrustedIssuerCreate = "trusted_issuer.create";
+    public const string TrustedIssuerDelete = "trusted_issuer.delete";
+    public const string TrustedIssuerRead = "trusted_issuer.read";
+    public const string AgentCreate = "agent.create";
+    public const string AgentDelete = "agent.delete";
+    public const string AgentRead = "agent.read";
+    public const string DelegationCreate = "delegation.create";
+    public const string DelegationRevoke = "delegation.revoke";
+    public const string DelegationRestore = "delegation.restore";
+    public const string DelegationSuspend = "delegation.suspend";
+    public const string DelegationRead = "delegation.read";
+    public const string OktaHookConfigure = "okta_hook.configure";
+    /// <summary>An Okta event (hook delivery or System Log backfill) told the gateway to stop acting for a person.</summary>
+    public const string OktaRevocation = "okta.revocation";
 }

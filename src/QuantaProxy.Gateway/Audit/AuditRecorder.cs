@@ -87,8 +87,39 @@ public sealed class AuditRecorder(AuditAppender appender, TenantDirectory tenant
         UpstreamRequestId = AuditText.Escape(details.UpstreamRequestId ?? ""),
         RequestDigest = audit.RequestDigest,
         ResponseDigest = details.ResponseDigest ?? "",
-        Detail = AuditText.Escape(details.Detail ?? ""),
+        Detail = AuditText.Escape(WithSuffix(details.Detail, audit.DetailSuffix)),
     };
+
+    private static string WithSuffix(string? detail, string? suffix) =>
+        string.IsNullOrEmpty(suffix) ? detail ?? "" : string.IsNullOrEmpty(detail) ? suffix : $"{detail};{suffix}";
+
+    /// <summary>
+    /// Records an event no caller's request made (an Okta event hook delivery, the System Log backfill): the actor names
+    /// the source, and the person is the one Okta's event names.
+    /// </summary>
+    public async Task<string> RecordSystemAsync(string tenantId, string type, string outcome, string actor, string onBehalfOf, AuditDetails details)
+    {
+        await RequireTenantAsync(tenantId, CancellationToken.None);
+        var eventId = PrefixedId.New(PrefixedId.AuditEvent, time.GetUtcNow());
+        await appender.AppendAsync(new PendingAuditEvent
+        {
+            EventId = eventId,
+            TenantId = tenantId,
+            OccurredAt = Timestamps.Format(time.GetUtcNow()),
+            Type = type,
+            Actor = AuditText.Escape(actor),
+            OnBehalfOf = AuditText.Escape(onBehalfOf),
+            IntegrationId = AuditText.Escape(details.IntegrationId ?? ""),
+            Operation = AuditText.Escape(details.Operation ?? ""),
+            Outcome = outcome,
+            UpstreamStatus = details.UpstreamStatus ?? "",
+            UpstreamRequestId = AuditText.Escape(details.UpstreamRequestId ?? ""),
+            RequestDigest = "",
+            ResponseDigest = "",
+            Detail = AuditText.Escape(details.Detail ?? ""),
+        }, CancellationToken.None);
+        return eventId;
+    }
 }
 
 public readonly record struct AuditDetails(

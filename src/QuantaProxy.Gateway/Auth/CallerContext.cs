@@ -1,14 +1,21 @@
+using QuantaProxy.Gateway.Agents;
 using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Errors;
 
 namespace QuantaProxy.Gateway.Auth;
 
-/// <summary>The authenticated caller of a request: which API key, which tenant (none for admin keys), which scopes.</summary>
-public sealed class CallerContext(string apiKeyId, string? tenantId, IReadOnlyList<string> scopes)
+/// <summary>
+/// The authenticated caller of a request: which API key, which tenant (none for admin keys), which scopes; or, for a
+/// verified agent token, the agent (and the person it acts for), whose id stands where an API key's would.
+/// </summary>
+public sealed class CallerContext(string apiKeyId, string? tenantId, IReadOnlyList<string> scopes, AgentIdentity? agent = null)
 {
     private static readonly object Key = new();
 
+    /// <summary>The API key's id, or for an agent its <see cref="AgentIdentity.Actor"/> (what the audit's <c>actor</c> names).</summary>
     public string ApiKeyId { get; } = apiKeyId;
+    /// <summary>Set only from a verified agent token (never from anything the caller merely asserts).</summary>
+    public AgentIdentity? Agent { get; } = agent;
     public string? TenantId { get; } = tenantId;
     public IReadOnlyList<string> Scopes { get; } = scopes;
     public bool IsAdmin => TenantId is null && Scopes.Contains(ApiScopes.Admin);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 using OpenTelemetry.Trace;
+using QuantaProxy.Gateway.Agents;
 using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
@@ -68,6 +69,7 @@ public static class GatewayApp
         services.AddIntegrations();
         services.AddOkta(configuration);
         services.AddProxy(configuration);
+        services.AddQuantaProxyAgents(configuration);
         services.AddHealth();
         services.AddGatewayTelemetry(configuration);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
@@ -118,6 +120,7 @@ public static class GatewayApp
         app.MapIntegrationEndpoints();
         app.MapProxyEndpoints();
         app.MapCatalogEndpoints();
+        app.MapAgentFeatureEndpoints();
         app.MapBenchmarkPassthrough();
         app.MapQuantaProxyConsole();
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using QuantaProxy.Crypto.Formats;
+using QuantaProxy.Gateway.Agents;
 using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
@@ -20,6 +21,7 @@ public static class ProxyEndpoints
     {
         app.MapPost("/api/v2/proxy/outbound", OutboundAsync)
             .WithTags("Proxy").WithName("ProxyOutbound").RequireScope(ApiScopes.ProxyInvoke)
+            .WithMetadata(AcceptsAgentTokens.Instance)
             .Accepts<ProxyRequest>("application/json")
             .Produces(200, contentType: "application/json")
             .WithDescription("Calls an allowed Okta Management operation with the integration's sealed credential and answers with a HybridCryptoEnvelope (FORMATS.md §1).");

@@ -13,6 +13,7 @@ public static class ProxyServiceCollectionExtensions
         services.AddSingleton<Pipeline.ResolveOperationStage>();
         services.AddSingleton<Pipeline.AllowListStage>();
         services.AddSingleton<Pipeline.BindArgumentsStage>();
+        services.AddSingleton<Pipeline.DelegationStage>();
         services.AddSingleton<Pipeline.IdempotencyStage>();
         services.AddSingleton<Pipeline.IntentStage>();
         services.AddSingleton<Pipeline.CredentialStage>();

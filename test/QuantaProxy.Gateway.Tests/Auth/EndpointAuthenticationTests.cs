@@ -16,7 +16,10 @@ public sealed class EndpointAuthenticationTests
 {
     private static readonly string[] ExpectedAnonymous = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/docs/{documentName?}", "/docs/scalar.js", "/docs/scalar.aspnetcore.js", "/docs/favicon.svg",
         // The console's sign-in page, its Okta sign-in start, the landing page after Okta, and its stylesheet (docs/architecture.md, "Console").
-        "/console/signin", "/console/signin/okta/{tenantId}", "/console/signed-in", "/console/assets/console.css"];
+        "/console/signin", "/console/signin/okta/{tenantId}", "/console/signed-in", "/console/assets/console.css",
+
+        // Okta event hooks: Okta holds no API key; the tenant's shared hook secret authenticates them (OktaHookEndpoints).
+        "/hooks/okta/{tenantId}"];
     private GatewayHost _host = null!;
 
     [OneTimeSetUp]
@@ -140,6 +143,17 @@ public sealed class EndpointAuthenticationTests
         ["GET /api/v2/audit/consistency"] = "scope:audit:read",
         ["POST /api/v2/proxy/outbound"] = "scope:proxy:invoke",
         ["GET /api/v2/catalog"] = "caller",
+        ["PUT /api/v2/okta-hook"] = "scope:admin",
+        ["POST /api/v2/trusted-issuers"] = "scope:admin",
+        ["GET /api/v2/trusted-issuers"] = "scope:admin",
+        ["DELETE /api/v2/trusted-issuers/{trustedIssuerId}"] = "scope:admin",
+        ["POST /api/v2/agents"] = "scope:admin",
+        ["GET /api/v2/agents"] = "scope:admin",
+        ["DELETE /api/v2/agents/{agentId}"] = "scope:admin",
+        ["POST /api/v2/delegations"] = "scope:admin",
+        ["GET /api/v2/delegations"] = "scope:admin",
+        ["POST /api/v2/delegations/{delegationId}/revoke"] = "scope:admin",
+        ["POST /api/v2/delegations/{delegationId}/restore"] = "scope:admin",
         ["PUT /api/v2/tenants/{tenantId}/console-settings"] = "scope:admin",
         ["GET /api/v2/tenants/{tenantId}/console-settings"] = "scope:admin",
     };
