@@ -23,12 +23,13 @@ public static class CatalogView
             OktaParameterKind.Flag => "boolean",
             OktaParameterKind.Timestamp => "timestamp",
             _ => "string",
-        }, false, q.Kind switch
+        }, q.Required, q.Kind switch
         {
             OktaParameterKind.WholeNumber => string.Create(CultureInfo.InvariantCulture, $"{q.Min}–{q.Max}"),
             OktaParameterKind.Flag => null,
             OktaParameterKind.Timestamp => "RFC 3339",
             OktaParameterKind.SortOrder => "ASCENDING or DESCENDING",
+            OktaParameterKind.Choice => "one of " + string.Join(", ", q.Choices!),
             _ => string.Create(CultureInfo.InvariantCulture, $"at most {q.MaxLength} characters"),
         })));
         if (o.Body != OktaBodyKind.None)

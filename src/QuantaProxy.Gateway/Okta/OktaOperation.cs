@@ -14,6 +14,18 @@ public sealed class OktaOperation
         ["userId"] = "user_id",
         ["groupId"] = "group_id",
         ["appId"] = "app_id",
+        ["roleAssignmentId"] = "role_assignment_id",
+        ["clientId"] = "client_id",
+        ["roleIdOrLabel"] = "role_id",
+        ["resourceSetIdOrLabel"] = "resource_set_id",
+        ["policyId"] = "policy_id",
+        ["eventHookId"] = "event_hook_id",
+        ["authServerId"] = "authorization_server_id",
+        ["trustedOriginId"] = "trusted_origin_id",
+        ["groupRuleId"] = "group_rule_id",
+        ["zoneId"] = "zone_id",
+        ["idpId"] = "idp_id",
+        ["authenticatorId"] = "authenticator_id",
     };
 
     private readonly IReadOnlyList<(string Placeholder, string Field)> _pathParameters;
@@ -91,14 +103,19 @@ public sealed class OktaOperation
         var separator = '?';
         foreach (var parameter in QueryParameters)
         {
-            if (!members.TryGetValue(parameter.Field, out var value)) continue;
             var field = $"payload.{parameter.Field}";
+            if (!members.TryGetValue(parameter.Field, out var value))
+            {
+                if (parameter.Required) throw new PayloadValidationException(field, $"{field} is required.");
+                continue;
+            }
             object typedValue = parameter.Kind switch
             {
                 OktaParameterKind.WholeNumber => (long)OktaPayloadRules.Integer(value, field, parameter.Min, parameter.Max),
                 OktaParameterKind.Flag => OktaPayloadRules.Boolean(value, field),
                 OktaParameterKind.Timestamp => OktaPayloadRules.Timestamp(value, field),
                 OktaParameterKind.SortOrder => OktaPayloadRules.SortOrder(value, field),
+                OktaParameterKind.Choice => OktaPayloadRules.Choice(value, field, parameter.Choices!),
                 _ => OktaPayloadRules.String(value, field, parameter.MaxLength),
             };
             typed.Add(new OktaArgument(parameter.Field, OktaArgumentLocation.Query, typedValue));
