@@ -32,6 +32,9 @@ public static class CatalogView
             OktaParameterKind.Choice => "one of " + string.Join(", ", q.Choices!),
             _ => string.Create(CultureInfo.InvariantCulture, $"at most {q.MaxLength} characters"),
         })));
+        if (o.Paginated)
+            arguments.Add(new ArgumentView(OktaOperation.CursorField, "query", "string", false,
+                "the next_cursor of an earlier answer, which continues that exact query (alone, or with members equal to it)"));
         if (o.Body != OktaBodyKind.None)
         {
             var members = string.Join(", ", OktaUserBody.ProfileMembers.Select(m => m.Field));

@@ -32,7 +32,7 @@ public static class ProxyEndpoints
     }
 
     private static async Task<IResult> OutboundAsync(HttpContext http, RequestBody body, IntegrationStore integrations, VaultService vault,
-        OktaConnector connector, EnvelopeService envelopes, AuditRecorder audit, IdempotencyStore idempotency, IOptions<IdempotencyOptions> idempotencyOptions, TimeProvider time)
+        OktaConnector connector, OktaCursors cursors, EnvelopeService envelopes, AuditRecorder audit, IdempotencyStore idempotency, IOptions<IdempotencyOptions> idempotencyOptions, TimeProvider time)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = GatewayTelemetry.Source.StartActivity("proxy.call");
@@ -61,10 +61,16 @@ public static class ProxyEndpoints
         {
             var payload = request.Payload ?? default;
             validated = operation.Validate(payload);
+            // A next_cursor becomes the exact query it continues (checked to be this call's, then validated again).
+            validated = await cursors.ResolveAsync(tenantId, integration.Id, operation, validated, http.RequestAborted);
         }
         catch (PayloadValidationException e)
         {
             throw await DenyAsync(http, audit, tenantId, integration.Id, operation.Name, new ApiException(400, ProblemCodes.InvalidPayload, e.Message, e.Field));
+        }
+        catch (OktaCursorException e)
+        {
+            throw await DenyAsync(http, audit, tenantId, integration.Id, operation.Name, new ApiException(400, e.Code, e.Message, e.Field));
         }
 
         var idempotencyKey = ReadIdempotencyKey(http);
