@@ -70,7 +70,9 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         });
         app.Use(async (http, next) =>
         {
-            if (!http.Request.Path.StartsWithSegments("/api/v1", StringComparison.Ordinal))
+            // Client role assignments are Management API calls under /oauth2/v1/clients, not the authorization server's.
+            if (!http.Request.Path.StartsWithSegments("/api/v1", StringComparison.Ordinal)
+                && !http.Request.Path.StartsWithSegments("/oauth2/v1/clients", StringComparison.Ordinal))
             {
                 await next(http);
                 return;
@@ -125,6 +127,7 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         });
         app.Use(hooks.Tap.InvokeAsync);
         ManagementApi.Map(app, org, stats);
+        Governance.GovernanceApi.Map(app, org, new Governance.GovernanceState(org, options));
         authorizationServer.Map(app);
         agents.Map(app, tokens);
         hooks.Map(app);

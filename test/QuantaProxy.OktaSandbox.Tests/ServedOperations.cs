@@ -16,5 +16,15 @@ internal static class ServedOperations
         ("/api/v1/eventHooks", "get"), ("/api/v1/eventHooks", "post"), ("/api/v1/eventHooks/{eventHookId}", "get"), ("/api/v1/eventHooks/{eventHookId}", "put"),
         ("/api/v1/eventHooks/{eventHookId}", "delete"), ("/api/v1/eventHooks/{eventHookId}/lifecycle/activate", "post"),
         ("/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate", "post"), ("/api/v1/eventHooks/{eventHookId}/lifecycle/verify", "post"),
+        // Governance reads (Governance/).
+        ("/api/v1/users/{userId}/roles", "get"), ("/api/v1/users/{userId}/roles/{roleAssignmentId}", "get"), ("/api/v1/groups/{groupId}/roles", "get"),
+        ("/api/v1/groups/{groupId}/roles/{roleAssignmentId}", "get"), ("/oauth2/v1/clients/{clientId}/roles", "get"),
+        ("/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}", "get"), ("/api/v1/iam/roles", "get"), ("/api/v1/iam/roles/{roleIdOrLabel}", "get"),
+        ("/api/v1/iam/resource-sets", "get"), ("/api/v1/iam/resource-sets/{resourceSetIdOrLabel}", "get"), ("/api/v1/policies", "get"),
+        ("/api/v1/policies/{policyId}", "get"), ("/api/v1/policies/{policyId}/rules", "get"), ("/api/v1/apps/{appId}/grants", "get"),
+        ("/api/v1/users/{userId}/grants", "get"), ("/api/v1/authorizationServers", "get"), ("/api/v1/authorizationServers/{authServerId}", "get"),
+        ("/api/v1/authorizationServers/{authServerId}/policies", "get"), ("/api/v1/trustedOrigins", "get"), ("/api/v1/trustedOrigins/{trustedOriginId}", "get"),
+        ("/api/v1/groups/rules", "get"), ("/api/v1/groups/rules/{groupRuleId}", "get"), ("/api/v1/zones", "get"), ("/api/v1/zones/{zoneId}", "get"),
+        ("/api/v1/idps", "get"), ("/api/v1/idps/{idpId}", "get"), ("/api/v1/authenticators", "get"), ("/api/v1/authenticators/{authenticatorId}", "get"),
     ];
 }

@@ -103,25 +103,36 @@ public static class AdminCommands
         var name = new Option<string>("--name") { Description = "Integration name", Required = true };
         var domain = new Option<string>("--okta-domain") { Description = "https://<org>.okta.com", Required = true };
         var credential = new Option<string>("--credential-id") { Description = "vlt_ id of the sealed credential", Required = true };
-        var operations = new Option<string>("--operations") { Description = "Comma-separated allowed operations (everything else is denied)", Required = true };
-        var scopes = new Option<string>("--scopes") { Description = "Comma-separated Okta scopes granted to the credential", DefaultValueFactory = _ => "okta.users.read" };
-        var create = new Command("create", "Create an Okta integration. Example: quantaproxy integration create --name prod --okta-domain https://acme.okta.com --credential-id vlt_... --operations list_users,get_user")
+        var operations = new Option<string>("--operations") { Description = "Comma-separated allowed operations (everything else is denied); or --profile" };
+        var profile = new Option<string>("--profile") { Description = "A named allow-list instead of --operations: governance-read (every read, nothing that changes the org)" };
+        var scopes = new Option<string>("--scopes") { Description = "Comma-separated Okta scopes the credential requests; omitted: derived from the operations" };
+        var create = new Command("create", "Create an Okta integration. Example: quantaproxy integration create --name prod --okta-domain https://acme.okta.com --credential-id vlt_... --operations list_users,get_user (or --profile governance-read)")
         {
-            name, domain, credential, operations, scopes,
+            name, domain, credential, operations, profile, scopes,
         };
+        create.Validators.Add(result =>
+        {
+            if ((result.GetValue(operations) is null) == (result.GetValue(profile) is null))
+                result.AddError("Give exactly one of --operations and --profile.");
+        });
         connection.AddTo(create);
         create.SetAction((parse, ct) => Guard(async () =>
         {
             using var client = connection.Connect(parse);
-            var result = await client.SendJsonAsync(HttpMethod.Post, "/api/v2/integrations", new
+            static string[]? List(string? text) => text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var body = new Dictionary<string, object>
             {
-                system_type = "okta",
-                name = parse.GetRequiredValue(name),
-                okta_domain = parse.GetRequiredValue(domain),
-                credential_id = parse.GetRequiredValue(credential),
-                scopes = parse.GetRequiredValue(scopes).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                allowed_operations = parse.GetRequiredValue(operations).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            }, ct);
+                ["system_type"] = "okta",
+                ["name"] = parse.GetRequiredValue(name),
+                ["okta_domain"] = parse.GetRequiredValue(domain),
+                ["credential_id"] = parse.GetRequiredValue(credential),
+            };
+            // Absent members keep their meaning: no scopes means derived, no operations means the profile's.
+            if (List(parse.GetValue(scopes)) is { } scopeList) body["scopes"] = scopeList;
+            if (List(parse.GetValue(operations)) is { } operationList) body["allowed_operations"] = operationList;
+            // The command line spells profiles with '-'; the API's names are snake_case.
+            if (parse.GetValue(profile) is { } profileName) body["profile"] = profileName.Replace('-', '_');
+            var result = await client.SendJsonAsync(HttpMethod.Post, "/api/v2/integrations", body, ct);
             Console.WriteLine(result.ToJsonString(Pretty));
             return 0;
         }));

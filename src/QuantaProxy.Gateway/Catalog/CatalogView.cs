@@ -23,14 +23,18 @@ public static class CatalogView
             OktaParameterKind.Flag => "boolean",
             OktaParameterKind.Timestamp => "timestamp",
             _ => "string",
-        }, false, q.Kind switch
+        }, q.Required, q.Kind switch
         {
             OktaParameterKind.WholeNumber => string.Create(CultureInfo.InvariantCulture, $"{q.Min}–{q.Max}"),
             OktaParameterKind.Flag => null,
             OktaParameterKind.Timestamp => "RFC 3339",
             OktaParameterKind.SortOrder => "ASCENDING or DESCENDING",
+            OktaParameterKind.Choice => "one of " + string.Join(", ", q.Choices!),
             _ => string.Create(CultureInfo.InvariantCulture, $"at most {q.MaxLength} characters"),
         })));
+        if (o.Paginated)
+            arguments.Add(new ArgumentView(OktaOperation.CursorField, "query", "string", false,
+                "the next_cursor of an earlier answer, which continues that exact query (alone, or with members equal to it)"));
         if (o.Body != OktaBodyKind.None)
         {
             var members = string.Join(", ", OktaUserBody.ProfileMembers.Select(m => m.Field));

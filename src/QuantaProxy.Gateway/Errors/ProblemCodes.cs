@@ -22,6 +22,7 @@ public static class ProblemCodes
     public const string UnknownOperation = "unknown_operation";
     public const string InvalidPayload = "invalid_payload";
     public const string InvalidOktaDomain = "invalid_okta_domain";
+    public const string ScopesDoNotCoverOperations = "scopes_do_not_cover_operations";
     public const string IdempotencyConflict = "idempotency_conflict";
     public const string IdempotencyQuotaExceeded = "idempotency_quota_exceeded";
     public const string RateLimited = "rate_limited";

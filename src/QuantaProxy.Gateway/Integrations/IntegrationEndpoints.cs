@@ -13,8 +13,10 @@ public static class IntegrationEndpoints
 {
     private const int MaxScopes = 32;
 
+    /// <param name="Scopes">Omitted: derived from the allowed operations (the union of their scopes).</param>
+    /// <param name="Profile">A named allow-list (<see cref="IntegrationProfiles"/>) instead of <paramref name="AllowedOperations"/>.</param>
     public sealed record CreateIntegrationRequest(string SystemType, string Name, string OktaDomain, string CredentialId,
-        IReadOnlyList<string> Scopes, IReadOnlyList<string> AllowedOperations, string? TenantId = null);
+        IReadOnlyList<string>? Scopes = null, IReadOnlyList<string>? AllowedOperations = null, string? TenantId = null, string? Profile = null);
     public sealed record UpdateIntegrationRequest(string? Name = null, string? OktaDomain = null, string? CredentialId = null,
         IReadOnlyList<string>? Scopes = null, IReadOnlyList<string>? AllowedOperations = null, string? TenantId = null);
     public sealed record IntegrationView(string IntegrationId, string TenantId, string SystemType, string Name, string OktaDomain, string CredentialId,
@@ -43,8 +45,19 @@ public static class IntegrationEndpoints
         var name = InputRules.Name(request.Name, "name");
         var domain = CheckDomain(domains, request.OktaDomain);
         var credentialId = await CheckCredentialAsync(credentials, tenantId, request.CredentialId, http.RequestAborted);
-        var scopes = CheckScopes(request.Scopes);
-        var operations = CheckOperations(request.AllowedOperations);
+        List<string> operations;
+        if (request.Profile is not null)
+        {
+            if (request.AllowedOperations is not null)
+                throw ApiException.BadRequest("Give either profile or allowed_operations, not both.", "allowed_operations");
+            operations = IntegrationProfiles.Operations(request.Profile);
+        }
+        else
+        {
+            operations = CheckOperations(request.AllowedOperations);
+        }
+        var scopes = request.Scopes is null ? IntegrationScopes.Derive(operations) : CheckScopes(request.Scopes);
+        IntegrationScopes.RequireCoverage(scopes, operations);
         var now = Timestamps.Format(time.GetUtcNow());
         var record = new IntegrationRecord(PrefixedId.New(PrefixedId.Integration, time.GetUtcNow()), tenantId, name, "okta", domain, credentialId, scopes, operations, now, now);
         await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.IntegrationCreate, new AuditDetails(IntegrationId: record.Id));
@@ -84,13 +97,19 @@ public static class IntegrationEndpoints
         AuditContext.Get(http)!.TenantId = tenantId;
         integrationId = InputRules.Id(integrationId, PrefixedId.Integration, "Integration");
         var current = await store.FindAsync(tenantId, integrationId, http.RequestAborted) ?? throw ApiException.NotFound("Integration");
+        var operations = request.AllowedOperations is null ? current.AllowedOperations.ToList() : CheckOperations(request.AllowedOperations);
+        // Scopes that were derived follow the operations; scopes that were chosen stay and must still cover them.
+        var derived = current.Scopes.Order(StringComparer.Ordinal).SequenceEqual(IntegrationScopes.Derive(current.AllowedOperations), StringComparer.Ordinal);
+        var scopes = request.Scopes is not null ? CheckScopes(request.Scopes)
+            : derived ? IntegrationScopes.Derive(operations) : current.Scopes.ToList();
+        IntegrationScopes.RequireCoverage(scopes, operations);
         var updated = current with
         {
             Name = request.Name is null ? current.Name : InputRules.Name(request.Name, "name"),
             OktaDomain = request.OktaDomain is null ? current.OktaDomain : CheckDomain(domains, request.OktaDomain),
             CredentialId = request.CredentialId is null ? current.CredentialId : await CheckCredentialAsync(credentials, tenantId, request.CredentialId, http.RequestAborted),
-            Scopes = request.Scopes is null ? current.Scopes : CheckScopes(request.Scopes),
-            AllowedOperations = request.AllowedOperations is null ? current.AllowedOperations : CheckOperations(request.AllowedOperations),
+            Scopes = scopes,
+            AllowedOperations = operations,
             UpdatedAt = Timestamps.Format(time.GetUtcNow()),
         };
         await audit.RecordIntentAsync(http, tenantId, AuditEventTypes.IntegrationUpdate, new AuditDetails(IntegrationId: integrationId));

@@ -10,7 +10,7 @@ namespace QuantaProxy.Gateway.Okta;
 /// Sends one validated Okta request through YARP's forwarder (pooled handler per org) under the integration's
 /// resilience policy, and reduces Okta's answer to an <see cref="OktaCallResult"/>.
 /// </summary>
-public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clients, OktaResilience resilience, OktaAuthorization authorization, TimeProvider time)
+public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clients, OktaResilience resilience, OktaAuthorization authorization, OktaCursors cursors, TimeProvider time)
 {
     public const int MaxResponseBytes = 8 * 1024 * 1024;
     internal const string UserAgent = "QuantaProxy/1.0";
@@ -61,12 +61,14 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
                 throw new OktaCallException("okta_rate_limited", "Okta's rate limit is spent beyond this call's deadline or retry budget.")
                     { RetryAfter = wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, MayHaveReachedOkta = state.TransientRetries > 0 };
             }
+            var next = LinkHeader.FindNext(attempt.Headers["Link"].Where(v => v is not null)!);
             return new OktaCallResult
             {
                 Status = attempt.Status,
                 OktaRequestId = attempt.RequestId,
                 RateLimit = attempt.RateLimit,
-                NextCursor = NextCursor(attempt),
+                // The whole next-link query, bound to this call, so the next page continues exactly this query.
+                NextCursor = next is null ? null : await cursors.IssueAsync(context, operation, request, next, ct),
                 Body = attempt.Body,
                 Hint = OktaHints.For(operation, attempt),
             };
@@ -75,12 +77,6 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
         {
             lane.Concurrency.Release();
         }
-    }
-
-    private static string? NextCursor(OktaAttempt attempt)
-    {
-        var next = LinkHeader.FindNext(attempt.Headers["Link"].Where(v => v is not null)!);
-        return next is null ? null : LinkHeader.QueryValue(next, "after");
     }
 
     private async ValueTask<OktaAttempt> SendOnceAsync(OktaCallContext context, OktaCredentialLease credential, ValidatedOktaRequest request, OktaCallState state, CancellationToken ct)

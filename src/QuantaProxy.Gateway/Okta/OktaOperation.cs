@@ -14,6 +14,18 @@ public sealed class OktaOperation
         ["userId"] = "user_id",
         ["groupId"] = "group_id",
         ["appId"] = "app_id",
+        ["roleAssignmentId"] = "role_assignment_id",
+        ["clientId"] = "client_id",
+        ["roleIdOrLabel"] = "role_id",
+        ["resourceSetIdOrLabel"] = "resource_set_id",
+        ["policyId"] = "policy_id",
+        ["eventHookId"] = "event_hook_id",
+        ["authServerId"] = "authorization_server_id",
+        ["trustedOriginId"] = "trusted_origin_id",
+        ["groupRuleId"] = "group_rule_id",
+        ["zoneId"] = "zone_id",
+        ["idpId"] = "idp_id",
+        ["authenticatorId"] = "authenticator_id",
     };
 
     private readonly IReadOnlyList<(string Placeholder, string Field)> _pathParameters;
@@ -42,9 +54,13 @@ public sealed class OktaOperation
         }
         _pathParameters = parameters;
         _allowedFields = new HashSet<string>(parameters.Select(p => p.Item2).Concat(QueryParameters.Select(q => q.Field)), StringComparer.Ordinal);
+        if (traits.HasFlag(OktaOperationTraits.Paginated)) _allowedFields.Add(CursorField);
         if (body != OktaBodyKind.None) _allowedFields.Add("profile");
         if (body == OktaBodyKind.CreateUser) _allowedFields.Add("password");
     }
+
+    /// <summary>The payload member that carries a <c>next_cursor</c> of a paginated operation.</summary>
+    public const string CursorField = "cursor";
 
     public string Name { get; }
     public HttpMethod Method { get; }
@@ -88,17 +104,26 @@ public sealed class OktaOperation
             path.Replace("{" + placeholder + "}", Uri.EscapeDataString(id));
         }
 
+        var cursor = ReadCursor(members);
         var separator = '?';
         foreach (var parameter in QueryParameters)
         {
-            if (!members.TryGetValue(parameter.Field, out var value)) continue;
             var field = $"payload.{parameter.Field}";
+            // A next_cursor sent as after (as next_cursor was Okta's after before it became a cursor) is the cursor, not Okta's after.
+            if (cursor is not null && parameter.Field == "after") continue;
+            if (!members.TryGetValue(parameter.Field, out var value))
+            {
+                // With a cursor, the continued query supplies what is required.
+                if (parameter.Required && cursor is null) throw new PayloadValidationException(field, $"{field} is required.");
+                continue;
+            }
             object typedValue = parameter.Kind switch
             {
                 OktaParameterKind.WholeNumber => (long)OktaPayloadRules.Integer(value, field, parameter.Min, parameter.Max),
                 OktaParameterKind.Flag => OktaPayloadRules.Boolean(value, field),
                 OktaParameterKind.Timestamp => OktaPayloadRules.Timestamp(value, field),
                 OktaParameterKind.SortOrder => OktaPayloadRules.SortOrder(value, field),
+                OktaParameterKind.Choice => OktaPayloadRules.Choice(value, field, parameter.Choices!),
                 _ => OktaPayloadRules.String(value, field, parameter.MaxLength),
             };
             typed.Add(new OktaArgument(parameter.Field, OktaArgumentLocation.Query, typedValue));
@@ -119,11 +144,26 @@ public sealed class OktaOperation
             _ => null,
         };
         if (body is not null && members.TryGetValue("profile", out var profile)) typed.Add(new OktaArgument("profile", OktaArgumentLocation.Body, OktaUserBody.ProfileArguments(profile)));
-        var request = new ValidatedOktaRequest(Method, path.ToString(), body) { PathTemplate = PathTemplate, PathArguments = arguments, Arguments = typed };
+        var request = new ValidatedOktaRequest(Method, path.ToString(), body) { PathTemplate = PathTemplate, PathArguments = arguments, Arguments = typed, Cursor = cursor };
         // Whatever the id rules let through, a path that Uri would rewrite never leaves the gateway.
         if (!OktaWirePath.SurvivesUriParsing(request))
             throw new PayloadValidationException("payload", "payload has a path value that would change the request's path.");
         return request;
+    }
+
+    /// <summary>The <c>next_cursor</c> in <c>cursor</c>, or in <c>after</c> when it has the cursor's form; null when there is none.</summary>
+    private string? ReadCursor(Dictionary<string, JsonElement> members)
+    {
+        if (!Paginated) return null;
+        string? fromAfter = null;
+        if (members.TryGetValue("after", out var after) && after.ValueKind == JsonValueKind.String && after.GetString()!.StartsWith(OktaCursors.Prefix, StringComparison.Ordinal))
+            fromAfter = OktaPayloadRules.String(after, "payload.after", OktaCursors.MaxCursorLength);
+        if (!members.TryGetValue(CursorField, out var value)) return fromAfter;
+        if (fromAfter is not null) throw new PayloadValidationException("payload.after", "payload.after and payload.cursor cannot both carry a cursor.");
+        var text = OktaPayloadRules.String(value, "payload.cursor", OktaCursors.MaxCursorLength);
+        if (!text.StartsWith(OktaCursors.Prefix, StringComparison.Ordinal))
+            throw new PayloadValidationException("payload.cursor", "payload.cursor must be the next_cursor of an earlier answer.");
+        return text;
     }
 
     public override string ToString() => $"{Name} ({Method} {PathTemplate})";

@@ -63,5 +63,7 @@ public sealed class OktaOperationCatalog
         yield return new("get_system_log", get, "/api/v1/logs", logsRead, list,
             [Time("since"), Time("until"), Text("filter"), Text("q", 256), Limit(1000), Cursor(),
              new OktaQueryParameter("sort_order", "sortOrder", OktaParameterKind.SortOrder, 16)]);
+
+        foreach (var operation in OktaGovernanceOperations.Build()) yield return operation;
     }
 }

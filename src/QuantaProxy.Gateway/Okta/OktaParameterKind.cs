@@ -7,4 +7,6 @@ public enum OktaParameterKind
     Flag,
     Timestamp,
     SortOrder,
+    /// <summary>One value of a fixed list (<see cref="OktaQueryParameter.Choices"/>).</summary>
+    Choice,
 }

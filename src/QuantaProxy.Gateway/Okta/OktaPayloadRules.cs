@@ -102,6 +102,14 @@ internal static partial class OktaPayloadRules
         return text;
     }
 
+    public static string Choice(JsonElement value, string field, IReadOnlyList<string> choices)
+    {
+        var text = String(value, field, 64);
+        foreach (var choice in choices)
+            if (string.Equals(choice, text, StringComparison.Ordinal)) return choice;
+        throw new PayloadValidationException(field, $"{field} must be one of {string.Join(", ", choices)}.");
+    }
+
     public static string Email(JsonElement value, string field)
     {
         var text = NonEmpty(value, field, 100);

@@ -13,6 +13,7 @@ public static class OktaServiceCollectionExtensions
         services.AddSingleton<OktaResilience>();
         services.AddSingleton<OktaTokenProvider>();
         services.AddSingleton<OktaAuthorization>();
+        services.AddSingleton<OktaCursors>();
         services.AddSingleton<OktaConnector>();
         services.AddHttpForwarder();
         return services;

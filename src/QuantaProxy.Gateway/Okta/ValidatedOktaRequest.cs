@@ -12,4 +12,10 @@ public sealed record ValidatedOktaRequest(HttpMethod Method, string PathAndQuery
 
     /// <summary>Every validated argument, named and typed (see <see cref="OktaArgument"/>), for policies and the catalog.</summary>
     public IReadOnlyList<OktaArgument> Arguments { get; init; } = [];
+
+    /// <summary>
+    /// A <c>next_cursor</c> the caller sent (as <c>cursor</c>, or as <c>after</c>); the request must go through
+    /// <see cref="OktaCursors.ResolveAsync"/> before it is sent, which replaces it with the query the cursor continues.
+    /// </summary>
+    public string? Cursor { get; init; }
 }

@@ -44,16 +44,53 @@ public static class ManagementScopes
         new("POST", "/api/v1/eventHooks/{eventHookId}/lifecycle/activate", "okta.eventHooks.manage"),
         new("POST", "/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate", "okta.eventHooks.manage"),
         new("POST", "/api/v1/eventHooks/{eventHookId}/lifecycle/verify", "okta.eventHooks.manage"),
+        // Governance reads (Governance/).
+        new("GET", "/api/v1/users/{userId}/roles", "okta.roles.read"),
+        new("GET", "/api/v1/users/{userId}/roles/{roleAssignmentId}", "okta.roles.read"),
+        new("GET", "/api/v1/groups/{groupId}/roles", "okta.roles.read"),
+        new("GET", "/api/v1/groups/{groupId}/roles/{roleAssignmentId}", "okta.roles.read"),
+        new("GET", "/oauth2/v1/clients/{clientId}/roles", "okta.roles.read"),
+        new("GET", "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}", "okta.roles.read"),
+        new("GET", "/api/v1/iam/roles", "okta.roles.read"),
+        new("GET", "/api/v1/iam/roles/{roleIdOrLabel}", "okta.roles.read"),
+        new("GET", "/api/v1/iam/resource-sets", "okta.roles.read"),
+        new("GET", "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}", "okta.roles.read"),
+        new("GET", "/api/v1/policies", "okta.policies.read"),
+        new("GET", "/api/v1/policies/{policyId}", "okta.policies.read"),
+        new("GET", "/api/v1/policies/{policyId}/rules", "okta.policies.read"),
+        new("GET", "/api/v1/apps/{appId}/grants", "okta.appGrants.read"),
+        new("GET", "/api/v1/users/{userId}/grants", "okta.users.read"),
+        new("GET", "/api/v1/authorizationServers", "okta.authorizationServers.read"),
+        new("GET", "/api/v1/authorizationServers/{authServerId}", "okta.authorizationServers.read"),
+        new("GET", "/api/v1/authorizationServers/{authServerId}/policies", "okta.authorizationServers.read"),
+        new("GET", "/api/v1/trustedOrigins", "okta.trustedOrigins.read"),
+        new("GET", "/api/v1/trustedOrigins/{trustedOriginId}", "okta.trustedOrigins.read"),
+        new("GET", "/api/v1/groups/rules", "okta.groups.read"),
+        new("GET", "/api/v1/groups/rules/{groupRuleId}", "okta.groups.read"),
+        new("GET", "/api/v1/zones", "okta.networkZones.read"),
+        new("GET", "/api/v1/zones/{zoneId}", "okta.networkZones.read"),
+        new("GET", "/api/v1/idps", "okta.idps.read"),
+        new("GET", "/api/v1/idps/{idpId}", "okta.idps.read"),
+        new("GET", "/api/v1/authenticators", "okta.authenticators.read"),
+        new("GET", "/api/v1/authenticators/{authenticatorId}", "okta.authenticators.read"),
     ];
 
-    /// <summary>The operation a request is for, or null when the sandbox does not serve it (it then answers 404).</summary>
+    /// <summary>
+    /// The operation a request is for, or null when the sandbox does not serve it (it then answers 404). Where templates
+    /// overlap (<c>/groups/rules</c> and <c>/groups/{groupId}</c>), the one with more literal segments wins, as in routing.
+    /// </summary>
     public static ManagementScope? Find(string method, string path)
     {
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        ManagementScope? best = null;
+        var bestLiterals = -1;
         foreach (var entry in All)
-            if (string.Equals(entry.Method, method, StringComparison.OrdinalIgnoreCase) && Matches(entry.PathTemplate, segments))
-                return entry;
-        return null;
+        {
+            if (!string.Equals(entry.Method, method, StringComparison.OrdinalIgnoreCase) || !Matches(entry.PathTemplate, segments)) continue;
+            var literals = entry.PathTemplate.Split('/', StringSplitOptions.RemoveEmptyEntries).Count(p => !p.StartsWith('{'));
+            if (literals > bestLiterals) (best, bestLiterals) = (entry, literals);
+        }
+        return best;
     }
 
     /// <summary>Whether <paramref name="granted"/> allows what <paramref name="required"/> protects (<c>.manage</c> implies <c>.read</c>).</summary>

@@ -13,7 +13,11 @@ public sealed class SandboxServiceApp
 {
     /// <summary>The Okta scopes QuantaProxy's operation catalog needs; granted to an app unless <see cref="GrantedScopes"/> says otherwise.</summary>
     public static IReadOnlyList<string> DefaultScopes { get; } =
-        ["okta.users.read", "okta.users.manage", "okta.groups.read", "okta.groups.manage", "okta.apps.read", "okta.logs.read"];
+        [
+            "okta.users.read", "okta.users.manage", "okta.groups.read", "okta.groups.manage", "okta.apps.read", "okta.logs.read",
+            "okta.roles.read", "okta.policies.read", "okta.appGrants.read", "okta.eventHooks.read", "okta.authorizationServers.read",
+            "okta.trustedOrigins.read", "okta.networkZones.read", "okta.idps.read", "okta.authenticators.read",
+        ];
 
     public required string ClientId { get; set; }
 

@@ -11,6 +11,12 @@ public sealed class OktaOperationCatalogTests
         "list_users", "get_user", "create_user", "update_user", "deactivate_user", "activate_user", "suspend_user", "unsuspend_user",
         "clear_user_sessions", "list_user_groups", "list_user_factors", "list_groups", "get_group", "list_group_members",
         "add_user_to_group", "remove_user_from_group", "list_applications", "get_application", "list_application_users", "get_system_log",
+        // Governance reads.
+        "list_user_roles", "get_user_role", "list_group_roles", "get_group_role", "list_client_roles", "get_client_role", "list_custom_roles",
+        "get_custom_role", "list_resource_sets", "get_resource_set", "list_policies", "get_policy", "list_policy_rules", "list_app_grants",
+        "list_user_grants", "list_event_hooks", "get_event_hook", "list_authorization_servers", "get_authorization_server",
+        "list_authorization_server_policies", "list_trusted_origins", "get_trusted_origin", "list_group_rules", "get_group_rule",
+        "list_network_zones", "get_network_zone", "list_identity_providers", "get_identity_provider", "list_authenticators", "get_authenticator",
     ];
 
     private static OktaOperation Op(string name)
@@ -53,6 +59,38 @@ public sealed class OktaOperationCatalogTests
             Assert.That(request.PathAndQuery, Is.EqualTo("/api/v1/users?filter=status%20eq%20%22ACTIVE%22&limit=200&after=00u1"));
             Assert.That(request.JsonBody, Is.Null);
         });
+    }
+
+    [Test]
+    public void Governance_reads_are_idempotent_reads_with_Oktas_scopes_and_paging()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Op("list_user_roles").RequiredScopes, Is.EqualTo(new[] { "okta.roles.read" }));
+            Assert.That(Op("list_app_grants").RequiredScopes, Is.EqualTo(new[] { "okta.appGrants.read" }));
+            Assert.That(Op("list_group_rules").RequiredScopes, Is.EqualTo(new[] { "okta.groups.read" }));
+            Assert.That(Op("list_policies").Paginated, Is.True);
+            Assert.That(Op("list_custom_roles").Paginated, Is.False, "IAM listings page in their body, not with Link");
+            Assert.That(Op("list_authenticators").Paginated, Is.False);
+        });
+        foreach (var name in new[] { "list_policies", "get_client_role", "list_network_zones", "get_identity_provider", "list_authorization_server_policies" })
+        {
+            Assert.That(Op(name).Risk, Is.EqualTo(OktaRiskClass.Read), name);
+            Assert.That(Op(name).Idempotent && !Op(name).Mutating, Is.True, name);
+        }
+    }
+
+    [Test]
+    public void Policy_listing_requires_a_type_from_Oktas_enum()
+    {
+        var policies = Op("list_policies");
+        Assert.That(() => policies.Validate(Json("{}")), Throws.TypeOf<PayloadValidationException>().With.Property("Field").EqualTo("payload.type"));
+        Assert.That(() => policies.Validate(Json("""{"type":"password"}""")), Throws.TypeOf<PayloadValidationException>().With.Message.Contains("one of"));
+        Assert.That(() => policies.Validate(Json("""{"type":"PASSWORD","status":"DELETED"}""")), Throws.TypeOf<PayloadValidationException>().With.Property("Field").EqualTo("payload.status"));
+        var request = policies.Validate(Json("""{"type":"PASSWORD","status":"ACTIVE","limit":50}"""));
+        Assert.That(request.PathAndQuery, Is.EqualTo("/api/v1/policies?type=PASSWORD&status=ACTIVE&limit=50"));
+        Assert.That(Op("get_client_role").Validate(Json("""{"client_id":"0oa1","role_assignment_id":"ra1x"}""")).PathAndQuery,
+            Is.EqualTo("/oauth2/v1/clients/0oa1/roles/ra1x"));
     }
 
     [Test]

@@ -50,7 +50,6 @@ public sealed class PathParameterCorpusTests
         var integration = await _host.OkAsync(HttpMethod.Post, "/api/v2/integrations", _tenant.ApiKey, new
         {
             system_type = "okta", name = "sandbox", okta_domain = _okta.BaseAddress.ToString().TrimEnd('/'), credential_id = credential["credential_id"]!.GetValue<string>(),
-            scopes = new[] { "okta.users.manage", "okta.groups.manage", "okta.apps.read", "okta.logs.read" },
             allowed_operations = OktaOperationCatalog.Default.All.Select(o => o.Name).ToArray(),
         });
         _integration = integration["integration_id"]!.GetValue<string>();
@@ -74,6 +73,18 @@ public sealed class PathParameterCorpusTests
         "{userId}" => "user_id",
         "{groupId}" => "group_id",
         "{appId}" => "app_id",
+        "{roleAssignmentId}" => "role_assignment_id",
+        "{clientId}" => "client_id",
+        "{roleIdOrLabel}" => "role_id",
+        "{resourceSetIdOrLabel}" => "resource_set_id",
+        "{policyId}" => "policy_id",
+        "{eventHookId}" => "event_hook_id",
+        "{authServerId}" => "authorization_server_id",
+        "{trustedOriginId}" => "trusted_origin_id",
+        "{groupRuleId}" => "group_rule_id",
+        "{zoneId}" => "zone_id",
+        "{idpId}" => "idp_id",
+        "{authenticatorId}" => "authenticator_id",
         _ => throw new InvalidOperationException($"A new path parameter {segment}: add it to this corpus test."),
     };
 
@@ -99,7 +110,7 @@ public sealed class PathParameterCorpusTests
         _okta.Stats.ClearReceived();
         var (response, body) = await _host.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", _tenant.ApiKey,
             new JsonObject { ["integration_id"] = _integration, ["operation"] = operation.Name, ["payload"] = payload });
-        return (response.StatusCode, body, _okta.Stats.Received.Where(r => r.Target.StartsWith("/api/", StringComparison.Ordinal)).ToList());
+        return (response.StatusCode, body, _okta.Stats.Received.Where(r => r.Target.StartsWith("/api/", StringComparison.Ordinal) || r.Target.StartsWith("/oauth2/v1/clients/", StringComparison.Ordinal)).ToList());
     }
 
     [Test]

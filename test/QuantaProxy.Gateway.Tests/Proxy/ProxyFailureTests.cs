@@ -28,7 +28,7 @@ public sealed class ProxyFailureTests
         var created = await _host.OkAsync(HttpMethod.Post, "/api/v2/integrations", _tenant.ApiKey, new
         {
             system_type = "okta", name = "x", okta_domain = domain, credential_id = credential["credential_id"]!.GetValue<string>(),
-            scopes = new[] { "okta.users.read" }, allowed_operations = operations,
+            allowed_operations = operations,
         });
         return created["integration_id"]!.GetValue<string>();
     }

@@ -30,7 +30,6 @@ public sealed class SandboxEndToEndTests(StoreKind store)
         var integration = await _host.OkAsync(HttpMethod.Post, "/api/v2/integrations", _tenant.ApiKey, new
         {
             system_type = "okta", name = "sandbox", okta_domain = _okta.BaseAddress.ToString().TrimEnd('/'), credential_id = credential["credential_id"]!.GetValue<string>(),
-            scopes = new[] { "okta.users.manage", "okta.groups.manage", "okta.apps.read", "okta.logs.read" },
             allowed_operations = OktaOperationCatalog.Default.All.Select(o => o.Name).Where(n => n != "clear_user_sessions").ToArray(),
         });
         _integration = integration["integration_id"]!.GetValue<string>();
