@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using QuantaProxy.Gateway.Integrations;
 using QuantaProxy.Gateway.Okta;
@@ -18,25 +17,7 @@ public sealed class IntegrationOktaReader(VaultService vault, OktaConnector conn
         if (!OktaOperationCatalog.Default.TryGet(operationName, out var operation)) throw new ArgumentException("Unknown operation.", nameof(operationName));
         var validated = operation.Validate(JsonSerializer.SerializeToElement(payload));
         var tenantId = integration.TenantId;
-        var context = new OktaCallContext(
-            integration.Id, tenantId, new Uri(integration.OktaDomain), integration.Scopes, integration.CredentialId,
-            async c =>
-            {
-                var head = await vault.FindActiveAsync(tenantId, integration.CredentialId, c);
-                return new OktaCredentialHead(head.CredentialType, head.CurrentVersion);
-            },
-            async c =>
-            {
-                var (record, plaintext) = await vault.UnsealAsync(tenantId, integration.CredentialId, c);
-                try
-                {
-                    return OktaCredential.Parse(record.CredentialType, record.CurrentVersion, plaintext);
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(plaintext);
-                }
-            });
+        var context = IntegrationCredentials.ContextFor(vault, tenantId, integration);
         var result = await connector.CallAsync(context, operation, validated, ct);
         if (result.Status == 404) return null;
         if (!result.Success) throw new OktaCallException("okta_error", $"Okta answered {result.Status} to {operationName}.");
