@@ -47,6 +47,8 @@ public static class Quickstart
             using var serviceAppKey = new ServiceAppKeyPair("quickstart-key-1");
             var sandboxOptions = new SandboxOptions { ApiTokens = { oktaToken } };
             sandboxOptions.ServiceApps.Add(new SandboxServiceApp { ClientId = ServiceAppClientId, Keys = { serviceAppKey.PublicJsonWebKey } });
+            using var agentKey = new ServiceAppKeyPair("quickstart-agent-key-1");
+            QuickstartAgentAct.Configure(sandboxOptions, agentKey);
             okta = await OktaSandboxServer.StartAsync(sandboxOptions, "http://127.0.0.1:0", ct);
             Say($"Started an Okta sandbox org at {okta.BaseAddress} (250 users, 30 groups, 12 apps, system log; service app {ServiceAppClientId})");
             Say($"Starting a gateway on embedded defaults (SQLite + local key wrapper) in {dataDir}");
@@ -220,6 +222,8 @@ public static class Quickstart
             var tokenRequests = okta.Stats.TokenRequests - tokenRequestsBefore;
             Check(tokenRequests == 2, "one DPoP-bound token (the use_dpop_nonce round + the token request) served all four calls");
             Detail($"Okta's token endpoint saw {tokenRequests} requests (client assertion, use_dpop_nonce round, DPoP-bound token); every call carried a fresh DPoP proof");
+
+            await QuickstartAgentAct.RunAsync(http, okta, oktaToken, agentKey, apiKey, integrationId, verifier, new QuickstartAgentAct.Steps(Say, Detail, Check), ct);
 
             Say("Verifying the tenant's audit chain (every request above is an event)");
             var verify = await SendAsync(http, HttpMethod.Get, "/api/v2/audit/verify", apiKey, null, ct);
