@@ -17,19 +17,24 @@ public sealed class QuantaProxyHttpClient : IDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsClient;
 
-    public QuantaProxyHttpClient(Uri gateway, string apiKey, HttpClient? http = null)
+    public QuantaProxyHttpClient(Uri gateway, string apiKey, HttpClient? http = null) : this(gateway, new ApiKeyCredential(apiKey), http)
+    {
+    }
+
+    /// <summary>A client that calls as <paramref name="credential"/>: an API key, or an agent's bearer or DPoP token.</summary>
+    public QuantaProxyHttpClient(Uri gateway, CallerCredential credential, HttpClient? http = null)
     {
         ArgumentNullException.ThrowIfNull(gateway);
-        ArgumentException.ThrowIfNullOrEmpty(apiKey);
+        ArgumentNullException.ThrowIfNull(credential);
         _ownsClient = http is null;
         _http = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
         Gateway = gateway;
-        ApiKey = apiKey;
+        Credential = credential;
     }
 
     public Uri Gateway { get; }
 
-    internal string ApiKey { get; }
+    internal CallerCredential Credential { get; }
 
     /// <summary>Sends a JSON request and returns the parsed JSON answer.</summary>
     public async Task<JsonNode> SendJsonAsync(HttpMethod method, string path, object? body = null, CancellationToken ct = default)
@@ -42,7 +47,7 @@ public sealed class QuantaProxyHttpClient : IDisposable
     public async Task<(byte[] Body, string RequestId)> SendAsync(HttpMethod method, string path, object? body, string? requestId, IReadOnlyDictionary<string, string>? headers, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(Gateway, path));
-        request.Headers.Add(ApiKeyHeader, ApiKey);
+        await Credential.ApplyAsync(request, ct);
         if (requestId is not null) request.Headers.Add(RequestIdHeader, requestId);
         if (headers is not null)
             foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
