@@ -30,7 +30,7 @@ public static class Quickstart
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static async Task<int> RunAsync(bool keep, TextWriter output, CancellationToken ct)
+    public static async Task<int> RunAsync(bool keep, TextWriter output, CancellationToken ct, bool keepRunning = false)
     {
         var started = Stopwatch.StartNew();
         var dataDir = Path.Combine(Path.GetTempPath(), "quantaproxy-quickstart-" + Guid.NewGuid().ToString("N")[..8]);
@@ -248,6 +248,19 @@ public static class Quickstart
             Detail($"checkpoint of {signed.TreeSize} events signed with ML-DSA-65 by the tenant's checkpoint key; event {unsealEventId} included (proof of {proof["proof"]!.AsArray().Count} hashes)");
 
             output.WriteLine($"quickstart: all checks held in {started.Elapsed.TotalSeconds:F1} s");
+            if (keepRunning)
+            {
+                output.WriteLine($"console: {new Uri(gateway, $"/console/signin?tenant_id={tenantId}")}");
+                output.WriteLine($"         sign in with the admin key in {Path.Combine(dataDir, AdminKeyBootstrapper.FileName)}; the Okta sandbox is at {okta.BaseAddress}");
+                output.WriteLine($"         API: QUANTAPROXY_URL={gateway} QUANTAPROXY_API_KEY=<tenant key above>; Ctrl+C stops the gateway and the sandbox");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
             return 0;
         }
         catch (Exception e) when (e is QuickstartFailure or HttpRequestException or EnvelopeRejectedException or JsonException or InvalidOperationException or AuditProofException)
