@@ -17,9 +17,23 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
     public const string SchemeName = "ApiKey";
     public const string Header = "X-API-Key";
 
+    /// <summary>
+    /// The API key an Okta SDK sends as its token (<c>Authorization: SSWS qp_…</c>), on endpoints marked
+    /// <see cref="AcceptsSswsApiKey"/> only, so that unchanged SDK code can reach them; everywhere else the key travels in
+    /// <c>X-API-Key</c> alone. Null when the request carries no such header.
+    /// </summary>
+    public static string? SswsKey(HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AcceptsSswsApiKey>() is null) return null;
+        var values = context.Request.Headers.Authorization;
+        if (values.Count != 1 || values[0] is not { } value || value.Length > 512) return null;
+        return value.StartsWith("SSWS ", StringComparison.Ordinal) ? value[5..].Trim() : null;
+    }
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var values = Request.Headers[Header];
+        if (values.Count == 0 && SswsKey(Context) is { } ssws) values = ssws;
         if (values.Count == 0) return AuthenticateResult.NoResult();
         var caller = values.Count == 1 ? await authenticator.AuthenticateAsync(values[0], Context.RequestAborted) : null;
         if (caller is null) return AuthenticateResult.Fail("The API key is not valid.");
