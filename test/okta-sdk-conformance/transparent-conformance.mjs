@@ -192,6 +192,12 @@ await check("forbidden: an operation the integration does not allow is OktaApiEr
   assert(apps instanceof okta.OktaApiError && apps.status === 403 && apps.errorCode === "E0000006", `${apps?.name}: ${apps?.message}`);
 });
 
+await check("errors: a wrong API key is OktaApiError 401 E0000011, as a wrong Okta token", async () => {
+  const stranger = new okta.Client({ orgUrl, authorizationMode: "SSWS", token: "qp_live_not-a-key" });
+  const error = await rejection(stranger.userApi.getUser({ userId: everyone[0].id }));
+  assert(error instanceof okta.OktaApiError && error.status === 401 && error.errorCode === "E0000011", `${error?.name}: ${error?.message}`);
+});
+
 await check("audit: the refusal is a proxy.denied event, and every answer names its event", async () => {
   const id = denied?.headers?.get("x-quantaproxy-audit-event");
   assert(id, "no X-QuantaProxy-Audit-Event on the refusal");

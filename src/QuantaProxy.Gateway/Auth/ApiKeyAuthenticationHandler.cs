@@ -44,11 +44,17 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        // An Okta SDK raises OktaApiError only for Okta's error body: answer its "Invalid token provided" where it may call.
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<AcceptsSswsApiKey>() is not null)
+            return Transparent.OktaErrorAnswer.WriteAsync(Context, StatusCodes.Status401Unauthorized, Transparent.OktaErrorAnswer.InvalidToken, "Invalid token provided", null, null, null);
         Response.Headers.WWWAuthenticate = $"ApiKey header=\"{Header}\"";
         return ProblemWriter.WriteAsync(Context, StatusCodes.Status401Unauthorized, ProblemCodes.Unauthenticated,
             Request.Headers[Header].Count == 0 ? "Send an API key in the X-API-Key header." : "The API key is not valid.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ProblemWriter.WriteAsync(Context, StatusCodes.Status403Forbidden, ProblemCodes.InsufficientScope, "This caller may not use this endpoint.");
+        Context.GetEndpoint()?.Metadata.GetMetadata<AcceptsSswsApiKey>() is not null
+            ? Transparent.OktaErrorAnswer.WriteAsync(Context, StatusCodes.Status403Forbidden, Transparent.OktaErrorAnswer.Forbidden,
+                "You do not have permission to perform the requested action", null, null, null)
+            : ProblemWriter.WriteAsync(Context, StatusCodes.Status403Forbidden, ProblemCodes.InsufficientScope, "This caller may not use this endpoint.");
 }

@@ -17,6 +17,7 @@ public static class OktaErrorAnswer
     public const string NotFound = "E0000007";
     public const string RateLimited = "E0000047";
     public const string ServerError = "E0000009";
+    public const string InvalidToken = "E0000011";
 
     public static (int Status, string Code, string Summary, string? Cause) From(ApiException e) => e.Status switch
     {

@@ -259,16 +259,28 @@ public sealed class TransparentModeTests
     [Test]
     public async Task The_SSWS_key_is_accepted_only_on_the_transparent_endpoints()
     {
-        var (bad, _) = await SendAsync(HttpMethod.Get, $"{Org}/api/v1/users?limit=1", apiKey: "qp_live_not-a-real-key");
+        var (bad, badBody) = await SendAsync(HttpMethod.Get, $"{Org}/api/v1/users?limit=1", apiKey: "qp_live_not-a-real-key");
         using (bad) Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        AssertOktaError(badBody, "E0000011", "Invalid token provided");
 
         using var elsewhere = new HttpRequestMessage(HttpMethod.Get, "/api/v2/integrations");
         elsewhere.Headers.Authorization = new AuthenticationHeaderValue("SSWS", _tenant.ApiKey);
         using var refused = await _host.Client.SendAsync(elsewhere);
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "other endpoints keep X-API-Key");
+        Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), "and their own problems");
 
         using var withHeader = GatewayHost.Request(HttpMethod.Get, $"/okta/{_integration}/api/v1/users?limit=1", _tenant.ApiKey);
         using var accepted = await _host.Client.SendAsync(withHeader);
         Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK), "X-API-Key works here too");
+    }
+
+    [Test]
+    public async Task A_key_without_proxy_invoke_is_Okta_403()
+    {
+        var key = (await _host.OkAsync(HttpMethod.Post, "/api/v2/api-keys", _host.AdminKey,
+            new { tenant_id = _tenant.TenantId, name = "reader", scopes = new[] { "audit:read" } }))["api_key"]!.GetValue<string>();
+        var (response, body) = await SendAsync(HttpMethod.Get, $"{Org}/api/v1/users?limit=1", apiKey: key);
+        using (response) Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), Encoding.UTF8.GetString(body));
+        AssertOktaError(body, "E0000006", "You do not have permission to perform the requested action");
     }
 }
