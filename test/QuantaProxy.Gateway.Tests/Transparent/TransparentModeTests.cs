@@ -36,7 +36,7 @@ public sealed class TransparentModeTests
         _integration = (await _host.OkAsync(HttpMethod.Post, "/api/v2/integrations", _tenant.ApiKey, new
         {
             system_type = "okta", name = "transparent", okta_domain = _okta.BaseAddress.ToString().TrimEnd('/'), credential_id = credential,
-            allowed_operations = new[] { "list_users", "get_user", "create_user", "deactivate_user", "list_groups", "get_system_log" },
+            allowed_operations = new[] { "list_users", "get_user", "create_user", "update_user", "deactivate_user", "list_groups", "get_system_log" },
         }))["integration_id"]!.GetValue<string>();
     }
 
@@ -282,5 +282,20 @@ public sealed class TransparentModeTests
         var (response, body) = await SendAsync(HttpMethod.Get, $"{Org}/api/v1/users?limit=1", apiKey: key);
         using (response) Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), Encoding.UTF8.GetString(body));
         AssertOktaError(body, "E0000006", "You do not have permission to perform the requested action");
+    }
+
+    [Test]
+    public async Task Update_user_takes_Okta_profile_JSON()
+    {
+        var (list, listBody) = await SendAsync(HttpMethod.Get, $"{Org}/api/v1/users?limit=1");
+        list.Dispose();
+        var id = JsonNode.Parse(listBody)![0]!["id"]!.GetValue<string>();
+        var (updated, updatedBody) = await SendAsync(HttpMethod.Post, $"{Org}/api/v1/users/{id}", """{"profile":{"firstName":"Renamed"}}""");
+        using (updated) Assert.That(updated.StatusCode, Is.EqualTo(HttpStatusCode.OK), Encoding.UTF8.GetString(updatedBody));
+        Assert.That(JsonNode.Parse(updatedBody)!["profile"]!["firstName"]!.GetValue<string>(), Is.EqualTo("Renamed"));
+
+        var (whole, wholeBody) = await SendAsync(HttpMethod.Post, $"{Org}/api/v1/users/{id}", new JsonObject { ["id"] = id, ["profile"] = new JsonObject { ["firstName"] = "Again" } }.ToJsonString());
+        using (whole) Assert.That(whole.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a whole user object is refused: only profile is sent");
+        AssertOktaError(wholeBody, "E0000001");
     }
 }
