@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Okta SDK conformance: builds the CLI, starts `quantaproxy sandbox` on a free 127.0.0.1 port with an SSWS token and a
 # service app (private_key_jwt + DPoP, key pair from `quantaproxy keys service-app`), runs sdk-conformance.mjs with Okta's
-# unmodified Node.js SDK in SSWS and PrivateKey modes, stops the sandbox and prints exactly one summary line:
+# unmodified Node.js SDK in SSWS and PrivateKey modes, then starts a gateway (embedded defaults, throwaway data folder) in
+# front of the sandbox and runs transparent-conformance.mjs (the same SDK with orgUrl {gateway}/okta/{integration_id} and a
+# QuantaProxy API key as its SSWS token), stops both and prints exactly one summary line:
 #   okta-sdk-conformance: N passed, M failed
 # Exits non-zero when a check failed or the suite could not run.
 set -uo pipefail
@@ -16,10 +18,15 @@ CLIENT_ID=0oasdkconformance01
 TOKEN="00sdk-conformance-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 WORK=$(mktemp -d /tmp/qp-sdk.XXXXXX)
 SANDBOX_PID=""
+GATEWAY_PID=""
 passed=0
 failed=0
 
 finish() {
+  if [ -n "$GATEWAY_PID" ]; then
+    kill "$GATEWAY_PID" 2>/dev/null
+    wait "$GATEWAY_PID" 2>/dev/null
+  fi
   if [ -n "$SANDBOX_PID" ]; then
     kill "$SANDBOX_PID" 2>/dev/null
     wait "$SANDBOX_PID" 2>/dev/null
@@ -50,7 +57,11 @@ CLI="$ROOT/src/QuantaProxy.Cli/bin/Debug/net10.0/quantaproxy.dll"
 
 dotnet "$CLI" keys service-app --client-id "$CLIENT_ID" --kid sdk-key-1 --out "$WORK/app" >/dev/null || give_up "no service app key pair"
 
-PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()')
+free_port() {
+  python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'
+}
+
+PORT=$(free_port)
 ORG="http://127.0.0.1:$PORT"
 dotnet "$CLI" sandbox --urls "$ORG" --api-token "$TOKEN" --seed-users "$SEED_USERS" \
   --service-app-jwks "$WORK/app/service-app.jwks.json" --client-id "$CLIENT_ID" >"$WORK/sandbox.log" 2>&1 &
@@ -62,15 +73,9 @@ for _ in $(seq 1 150); do
 done
 grep -q "Okta sandbox listening" "$WORK/sandbox.log" || { cat "$WORK/sandbox.log" >&2; give_up "the sandbox did not start"; }
 
-run_mode() {
-  local mode=$1
-  shift
-  # The SDK also reads okta.yaml and OKTA_CLIENT_* variables; run from the suite's folder with none of them.
-  (cd "$HERE" && env -u OKTA_CLIENT_ORGURL -u OKTA_CLIENT_TOKEN -u OKTA_CLIENT_AUTHORIZATIONMODE -u OKTA_CLIENT_CLIENTID \
-    -u OKTA_CLIENT_SCOPES -u OKTA_CLIENT_PRIVATEKEY -u OKTA_CLIENT_KEYID \
-    timeout 300 node sdk-conformance.mjs --org-url "$ORG" --mode "$mode" --seed-users "$SEED_USERS" --seed-groups "$SEED_GROUPS" --seed-apps "$SEED_APPS" "$@") \
-    | tee "$WORK/$mode.log"
-  local line
+# Adds the "<mode> mode: N checks passed, M failed" line of $WORK/<mode>.log to the totals.
+count_mode() {
+  local mode=$1 line
   line=$(grep -E "^$mode mode: [0-9]+ checks passed, [0-9]+ failed$" "$WORK/$mode.log" | tail -n 1)
   if [ -z "$line" ]; then
     failed=$((failed + 1))
@@ -82,6 +87,44 @@ run_mode() {
   failed=$((failed + f))
 }
 
+run_mode() {
+  local mode=$1
+  shift
+  # The SDK also reads okta.yaml and OKTA_CLIENT_* variables; run from the suite's folder with none of them.
+  (cd "$HERE" && env -u OKTA_CLIENT_ORGURL -u OKTA_CLIENT_TOKEN -u OKTA_CLIENT_AUTHORIZATIONMODE -u OKTA_CLIENT_CLIENTID \
+    -u OKTA_CLIENT_SCOPES -u OKTA_CLIENT_PRIVATEKEY -u OKTA_CLIENT_KEYID \
+    timeout 300 node sdk-conformance.mjs --org-url "$ORG" --mode "$mode" --seed-users "$SEED_USERS" --seed-groups "$SEED_GROUPS" --seed-apps "$SEED_APPS" "$@") \
+    | tee "$WORK/$mode.log"
+  count_mode "$mode"
+}
+
+# Transparent mode: a gateway (the CLI's build includes it) on embedded defaults, allowed to reach the loopback sandbox.
+run_transparent() {
+  local port gateway
+  port=$(free_port)
+  gateway="http://127.0.0.1:$port"
+  dotnet "$ROOT/src/QuantaProxy.Gateway/bin/Debug/net10.0/QuantaProxy.Gateway.dll" --urls "$gateway" \
+    --QuantaProxy:DataDir="$WORK/gateway" --QuantaProxy:Okta:AllowLoopback=true >"$WORK/gateway.log" 2>&1 &
+  GATEWAY_PID=$!
+  for _ in $(seq 1 150); do
+    [ -s "$WORK/gateway/admin-key" ] && curl -fs "$gateway/healthz" >/dev/null 2>&1 && break
+    kill -0 "$GATEWAY_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  if ! curl -fs "$gateway/healthz" >/dev/null 2>&1; then
+    tail -n 30 "$WORK/gateway.log" >&2
+    failed=$((failed + 1))
+    echo "  FAILED  transparent: the gateway did not start"
+    return
+  fi
+  (cd "$HERE" && env -u OKTA_CLIENT_ORGURL -u OKTA_CLIENT_TOKEN -u OKTA_CLIENT_AUTHORIZATIONMODE \
+    timeout 300 node transparent-conformance.mjs --gateway-url "$gateway" --admin-key-file "$WORK/gateway/admin-key" \
+      --okta-url "$ORG" --okta-token "$TOKEN" --seed-users "$SEED_USERS" --seed-groups "$SEED_GROUPS") \
+    | tee "$WORK/transparent.log"
+  count_mode transparent
+}
+
 run_mode ssws --token "$TOKEN"
 run_mode private-key --client-id "$CLIENT_ID" --private-key-file "$WORK/app/service-app-secret.json"
+run_transparent
 summary

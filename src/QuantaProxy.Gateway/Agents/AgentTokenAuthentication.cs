@@ -40,6 +40,7 @@ public static class AgentTokenAuthentication
     {
         if (context.GetEndpoint()?.Metadata.GetMetadata<AcceptsAgentTokens>() is null) return ApiKeyAuthenticationHandler.SchemeName;
         if (context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header)) return ApiKeyAuthenticationHandler.SchemeName;
+        if (ApiKeyAuthenticationHandler.SswsKey(context) is not null) return ApiKeyAuthenticationHandler.SchemeName;
         return context.Request.Headers.Authorization.Count > 0 ? SchemeName : ApiKeyAuthenticationHandler.SchemeName;
     }
 }

@@ -106,6 +106,13 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
                 e = notFound;
             }
         }
+        // On the transparent Okta endpoints a refusal is Okta's error body, which an Okta SDK turns into its usual error.
+        if (http.GetEndpoint()?.Metadata.GetMetadata<Auth.AcceptsSswsApiKey>() is not null)
+        {
+            var (status, code, summary, cause) = Transparent.OktaErrorAnswer.From(e);
+            await Transparent.OktaErrorAnswer.WriteAsync(http, status, code, summary, cause, null, e.RetryAfter);
+            return;
+        }
         await ProblemWriter.WriteAsync(http, e.Status, e.Code, e.Message, e.Field, e.RetryAfter);
     }
 

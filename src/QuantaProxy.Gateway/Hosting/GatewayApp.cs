@@ -15,6 +15,7 @@ using QuantaProxy.Gateway.Integrations;
 using QuantaProxy.Gateway.Kms;
 using QuantaProxy.Gateway.Okta;
 using QuantaProxy.Gateway.Proxy;
+using QuantaProxy.Gateway.Transparent;
 using QuantaProxy.Gateway.Storage;
 using QuantaProxy.Gateway.Telemetry;
 using QuantaProxy.Gateway.Tenants;
@@ -69,6 +70,7 @@ public static class GatewayApp
         services.AddIntegrations();
         services.AddOkta(configuration);
         services.AddProxy(configuration);
+        services.AddTransparentProxy();
         services.AddQuantaProxyAgents(configuration);
         services.AddHealth();
         services.AddGatewayTelemetry(configuration);
@@ -119,6 +121,7 @@ public static class GatewayApp
         app.MapAuditEndpoints();
         app.MapIntegrationEndpoints();
         app.MapProxyEndpoints();
+        app.MapTransparentEndpoints();
         app.MapCatalogEndpoints();
         app.MapAgentFeatureEndpoints();
         app.MapBenchmarkPassthrough();

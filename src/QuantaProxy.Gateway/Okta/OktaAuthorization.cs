@@ -17,13 +17,12 @@ public sealed class OktaAuthorization(OktaTokenProvider tokens, TimeProvider tim
         {
             case OktaCredential.ApiKey:
                 return new OktaRequestCredentials(credential.SswsAuthorization(), null, null);
-            case OktaCredential.PrivateKeyJwt:
+            // A service app (private_key_jwt) or an OIN API service integration (client_secret_basic): both get okta.* scopes
+            // from the org authorization server; if Okta refuses the secret for this client, its invalid_client is the answer.
+            case OktaCredential.PrivateKeyJwt or OktaCredential.OAuth2Client:
                 return Present(context, request, await tokens.GetAsync(context, credential, refused, ct));
             default:
-                // Okta's org authorization server (the one that issues okta.* scopes) accepts only private_key_jwt for service apps.
-                throw new OktaCallException("okta_auth_failed",
-                    "An oauth2_client (client_secret) credential cannot obtain Okta Management scopes from the org authorization server; use private_key_jwt or api_key.")
-                    { MayHaveReachedOkta = false };
+                throw new OktaCallException("okta_auth_failed", "The integration's credential has a type Okta calls cannot use.") { MayHaveReachedOkta = false };
         }
     }
 

@@ -13,6 +13,9 @@ public sealed class OktaCallResult
     public ReadOnlyMemory<byte> Body { get; init; }
     public string? Hint { get; init; }
 
+    /// <summary>Okta's <c>Link</c> header values as received (a front door that answers in Okta's shape rewrites them).</summary>
+    public IReadOnlyList<string> Links { get; init; } = [];
+
     /// <summary>The plaintext of FORMATS.md §1: Okta's JSON body embedded as is (or as a string when it is not JSON).</summary>
     public byte[] ToPlaintextJson(string operation)
     {

@@ -61,7 +61,8 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
                 throw new OktaCallException("okta_rate_limited", "Okta's rate limit is spent beyond this call's deadline or retry budget.")
                     { RetryAfter = wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait, MayHaveReachedOkta = state.TransientRetries > 0 };
             }
-            var next = LinkHeader.FindNext(attempt.Headers["Link"].Where(v => v is not null)!);
+            var links = attempt.Headers["Link"].Where(v => v is not null).Select(v => v!).ToList();
+            var next = LinkHeader.FindNext(links);
             return new OktaCallResult
             {
                 Status = attempt.Status,
@@ -71,6 +72,7 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
                 NextCursor = next is null ? null : await cursors.IssueAsync(context, operation, request, next, ct),
                 Body = attempt.Body,
                 Hint = OktaHints.For(operation, attempt),
+                Links = links,
             };
         }
         finally

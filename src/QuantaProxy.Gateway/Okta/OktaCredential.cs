@@ -61,6 +61,26 @@ public sealed class OktaCredential : IDisposable
         return "SSWS " + Encoding.ASCII.GetString(_token!);
     }
 
+    /// <summary>
+    /// The <c>Authorization</c> value of an <c>oauth2_client</c> credential at the token endpoint: <c>Basic</c> with the
+    /// form-urlencoded client id and secret (RFC 6749 §2.3.1), so a secret with <c>:</c> or <c>%</c> reaches Okta intact.
+    /// </summary>
+    internal string ClientSecretBasicAuthorization()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        var pair = Encoding.UTF8.GetBytes(FormEncode(ClientId!) + ":" + FormEncode(Encoding.UTF8.GetString(_clientSecret!)));
+        try
+        {
+            return "Basic " + Convert.ToBase64String(pair);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pair);
+        }
+    }
+
+    private static string FormEncode(string value) => Uri.EscapeDataString(value).Replace("%20", "+", StringComparison.Ordinal);
+
     /// <summary>The private JWK (JSON) of a <c>private_key_jwt</c> credential; the caller must not keep it.</summary>
     internal ReadOnlySpan<byte> PrivateKeyJwkJson
     {

@@ -32,8 +32,8 @@ internal static class OktaHints
 
     private static string TokenEndpointHint(OktaOperation operation, OktaAttempt attempt) => StringMember(attempt.Body.Span, "error") switch
     {
-        "invalid_client" => "Okta's token endpoint refused the service app (invalid_client): check the credential's client_id, and that the public key "
-                            + "matching its kid is registered with the app and the app uses private_key_jwt.",
+        "invalid_client" => "Okta's token endpoint refused the service app (invalid_client): check the credential's client_id and, for private_key_jwt, "
+                            + "that the public key matching its kid is registered with the app; for oauth2_client, the client secret and that the app authenticates with it (client_secret_basic).",
         "invalid_scope" => $"Okta's token endpoint refused the integration's scopes (invalid_scope): grant them to the service app on its Okta API Scopes tab; this call needs {string.Join(" and ", operation.RequiredScopes)}.",
         "invalid_dpop_proof" => "Okta's token endpoint refused the DPoP proof (invalid_dpop_proof): check the gateway's clock and the service app's DPoP setting.",
         "unauthorized_client" => "The service app may not use the client_credentials grant (unauthorized_client): enable it on the app.",

@@ -77,7 +77,7 @@ public sealed class OktaTokenProvider(OktaHttpClients clients, TimeProvider time
     {
         if (!_slots.TryGetValue(context.IntegrationId, out var slot) || slot.Current is null) return null;
         var head = await context.FindCredential(ct);
-        if (head.CredentialType != OktaCredential.PrivateKeyJwt) return null;
+        if (head.CredentialType is not (OktaCredential.PrivateKeyJwt or OktaCredential.OAuth2Client)) return null;
         var token = Usable(slot, Binding(context, head.Version), refused: null);
         if (token is not null) GatewayTelemetry.OktaTokenCache.Add(1, new KeyValuePair<string, object?>("result", "hit"));
         return token;
@@ -121,16 +121,9 @@ public sealed class OktaTokenProvider(OktaHttpClients clients, TimeProvider time
         for (var round = 0; ; round++)
         {
             var now = time.GetUtcNow();
-            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
-            {
-                Content = new FormUrlEncodedContent(
-                [
-                    new("grant_type", "client_credentials"),
-                    new("scope", string.Join(' ', context.Scopes)),
-                    new("client_assertion_type", AssertionType),
-                    new("client_assertion", OktaClientAssertion.Create(credential, endpoint, now)),
-                ]),
-            };
+            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = TokenForm(context, credential, endpoint, now) };
+            // An API service integration with a client secret authenticates with client_secret_basic (RFC 6749 §2.3.1).
+            if (credential.CredentialType == OktaCredential.OAuth2Client) request.Headers.TryAddWithoutValidation("Authorization", credential.ClientSecretBasicAuthorization());
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             request.Headers.UserAgent.ParseAdd(OktaConnector.UserAgent);
             request.Headers.Add("DPoP", dpopKey.CreateProof("POST", endpoint.AbsoluteUri, now, nonce));
@@ -177,6 +170,18 @@ public sealed class OktaTokenProvider(OktaHttpClients clients, TimeProvider time
             }
         }
     }
+
+    /// <summary>The client_credentials request: with a client assertion for private_key_jwt, nothing more for a client secret (sent as Basic).</summary>
+    private static FormUrlEncodedContent TokenForm(OktaCallContext context, OktaCredential credential, Uri endpoint, DateTimeOffset now) =>
+        credential.CredentialType == OktaCredential.OAuth2Client
+            ? new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("scope", string.Join(' ', context.Scopes))])
+            : new FormUrlEncodedContent(
+            [
+                new("grant_type", "client_credentials"),
+                new("scope", string.Join(' ', context.Scopes)),
+                new("client_assertion_type", AssertionType),
+                new("client_assertion", OktaClientAssertion.Create(credential, endpoint, now)),
+            ]);
 
     private static OktaAccessToken ParseToken(byte[] body, DpopProofKey dpopKey, DateTimeOffset issuedAt)
     {

@@ -17,7 +17,7 @@ internal sealed class OrgAuthorizationServer
         var replays = new ReplayCache(clock);
         var tokens = new AccessTokens(faults, clock);
         var proofs = new DpopProofValidator(replays, clock);
-        _tokenEndpoint = new TokenEndpoint(new ClientAssertionValidator(apps, replays, clock), proofs, new DpopNonces(options.DpopNonceLifetime, clock), tokens, options, faults, stats);
+        _tokenEndpoint = new TokenEndpoint(apps, new ClientAssertionValidator(apps, replays, clock), proofs, new DpopNonces(options.DpopNonceLifetime, clock), tokens, options, faults, stats);
         Resources = new ResourceAuthenticator(tokens, proofs);
     }
 

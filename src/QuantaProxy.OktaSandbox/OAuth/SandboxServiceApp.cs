@@ -21,6 +21,12 @@ public sealed class SandboxServiceApp
 
     public required string ClientId { get; set; }
 
+    /// <summary>
+    /// An OIN API service integration's client secret: the app then authenticates with <c>client_secret_basic</c> (as Okta
+    /// lets such integrations do) instead of a client assertion. Null for a service app with keys only.
+    /// </summary>
+    public string? ClientSecret { get; set; }
+
     /// <summary>The app's public keys (its JWKS in Okta); client assertions must be signed by one of them.</summary>
     public List<JsonWebKey> Keys { get; } = [];
 

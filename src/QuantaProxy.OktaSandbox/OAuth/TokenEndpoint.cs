@@ -7,7 +7,7 @@ namespace QuantaProxy.OktaSandbox.OAuth;
 /// <c>private_key_jwt</c> assertion, DPoP-bound tokens with the <c>use_dpop_nonce</c> round, Okta's OAuthError answers.
 /// </summary>
 internal sealed class TokenEndpoint(
-    ClientAssertionValidator assertions, DpopProofValidator proofs, DpopNonces nonces, AccessTokens tokens,
+    ServiceAppRegistry apps, ClientAssertionValidator assertions, DpopProofValidator proofs, DpopNonces nonces, AccessTokens tokens,
     SandboxOptions options, SandboxFaults faults, SandboxStats stats)
 {
     private const int MaxScopes = 64;
@@ -34,13 +34,22 @@ internal sealed class TokenEndpoint(
         var hasSecret = form["client_secret"] is not null || http.Request.Headers.Authorization.Count > 0;
         if (assertion is not null && hasSecret)
             return OAuthResponse.Error(400, "invalid_request", "Can't supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a `client_assertion` in the post body.");
+        RegisteredApp app;
         if (hasSecret)
-            return OAuthResponse.Error(401, "invalid_client", "Client authentication with a client secret isn't allowed for this client: use private_key_jwt.");
-        if (assertion is null) return OAuthResponse.Error(401, "invalid_client", "No client credentials found");
-        if (form["client_assertion_type"] != ClientAssertionValidator.AssertionType)
-            return OAuthResponse.Error(400, "invalid_request", "The `client_assertion_type` is invalid.");
-        var client = await assertions.AuthenticateAsync(assertion, form["client_id"], RequestUrls.TokenEndpoint(http.Request));
-        if (client.App is not { } app) return OAuthResponse.Error(401, "invalid_client", client.Failure!);
+        {
+            var (secretApp, failure) = SecretClient(http.Request, form);
+            if (secretApp is null) return OAuthResponse.Error(401, "invalid_client", failure!);
+            app = secretApp;
+        }
+        else
+        {
+            if (assertion is null) return OAuthResponse.Error(401, "invalid_client", "No client credentials found");
+            if (form["client_assertion_type"] != ClientAssertionValidator.AssertionType)
+                return OAuthResponse.Error(400, "invalid_request", "The `client_assertion_type` is invalid.");
+            var client = await assertions.AuthenticateAsync(assertion, form["client_id"], RequestUrls.TokenEndpoint(http.Request));
+            if (client.App is not { } asserted) return OAuthResponse.Error(401, "invalid_client", client.Failure!);
+            app = asserted;
+        }
 
         var requested = (form["scope"] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
         if (requested.Count == 0) return OAuthResponse.Error(400, "invalid_scope", "No scopes were requested.");
@@ -74,6 +83,37 @@ internal sealed class TokenEndpoint(
             ["access_token"] = token,
             ["scope"] = string.Join(' ', requested),
         });
+    }
+
+    /// <summary>
+    /// <c>client_secret_basic</c> (RFC 6749 §2.3.1: Basic over the form-urlencoded id and secret), accepted only for an app
+    /// registered with a secret (an API service integration); any other secret-based request is refused as Okta refuses it.
+    /// </summary>
+    private (RegisteredApp? App, string? Failure) SecretClient(HttpRequest request, TokenRequestForm form)
+    {
+        const string Failed = "Client authentication failed. Either the client or the client credentials are invalid.";
+        var header = request.Headers.Authorization;
+        if (form["client_secret"] is not null || header.Count != 1 || header[0] is not { Length: <= 4096 } value || !value.StartsWith("Basic ", StringComparison.Ordinal))
+            return (null, "Client authentication with a client secret isn't allowed for this client: use private_key_jwt.");
+        string pair;
+        try
+        {
+            pair = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(value[6..].Trim()));
+        }
+        catch (FormatException)
+        {
+            return (null, Failed);
+        }
+        var colon = pair.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0) return (null, Failed);
+        var clientId = Uri.UnescapeDataString(pair[..colon].Replace('+', ' '));
+        var secret = Uri.UnescapeDataString(pair[(colon + 1)..].Replace('+', ' '));
+        var app = apps.Find(clientId);
+        if (app is null) return (null, Failed);
+        if (app.ClientSecret is null) return (null, "Client authentication with a client secret isn't allowed for this client: use private_key_jwt.");
+        var matches = System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(app.ClientSecret));
+        return matches ? (app, null) : (null, Failed);
     }
 
     /// <summary>A requested scope fit to echo back.</summary>
