@@ -14,6 +14,7 @@ using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Integrations;
 using QuantaProxy.Gateway.Kms;
 using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Policies;
 using QuantaProxy.Gateway.Proxy;
 using QuantaProxy.Gateway.Storage;
 using QuantaProxy.Gateway.Telemetry;
@@ -70,6 +71,7 @@ public static class GatewayApp
         services.AddOkta(configuration);
         services.AddProxy(configuration);
         services.AddQuantaProxyAgents(configuration);
+        services.AddTenantPolicies(configuration);
         services.AddHealth();
         services.AddGatewayTelemetry(configuration);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
@@ -121,6 +123,7 @@ public static class GatewayApp
         app.MapProxyEndpoints();
         app.MapCatalogEndpoints();
         app.MapAgentFeatureEndpoints();
+        app.MapTenantPolicyEndpoints();
         app.MapBenchmarkPassthrough();
         app.MapQuantaProxyConsole();
     }

@@ -156,6 +156,14 @@ public sealed class EndpointAuthenticationTests
         ["POST /api/v2/delegations/{delegationId}/restore"] = "scope:admin",
         ["PUT /api/v2/tenants/{tenantId}/console-settings"] = "scope:admin",
         ["GET /api/v2/tenants/{tenantId}/console-settings"] = "scope:admin",
+        ["PUT /api/v2/policies"] = "scope:admin",
+        ["GET /api/v2/policies"] = "scope:admin",
+        ["GET /api/v2/policies/versions"] = "scope:admin",
+        ["GET /api/v2/policies/versions/{version:long}"] = "scope:admin",
+        ["POST /api/v2/policy/evaluate"] = "scope:admin",
+        ["POST /api/v2/kill-switches"] = "scope:admin",
+        ["GET /api/v2/kill-switches"] = "scope:admin",
+        ["DELETE /api/v2/kill-switches/{killSwitchId}"] = "scope:admin",
     };
 
     [Test]

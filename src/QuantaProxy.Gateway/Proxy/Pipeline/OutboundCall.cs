@@ -26,6 +26,10 @@ public sealed class OutboundCall(CallerContext caller, string tenantId, string r
     public IntegrationRecord? Integration { get; set; }
     public OktaOperation? Operation { get; set; }
     public ValidatedOktaRequest? Request { get; set; }
+    /// <summary>The registered agent making the call (set by the delegation stage; null for an API key).</summary>
+    public string? AgentRecordId { get; set; }
+    /// <summary>The person an agent acts for, as Okta reported them (set by the delegation stage once it allowed the call).</summary>
+    public Agents.OktaPerson? Human { get; set; }
     public OktaCallContext? OktaContext { get; set; }
     public OktaCallResult? Result { get; set; }
 
