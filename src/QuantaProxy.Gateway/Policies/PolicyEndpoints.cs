@@ -28,7 +28,7 @@ public static class PolicyEndpoints
     public sealed record EvaluateRequest(string? IntegrationId = null, string? Operation = null, JsonElement Payload = default, string? TenantId = null, string? ApiKeyId = null,
         HypotheticalAgent? Agent = null, HypotheticalHuman? Human = null, HypotheticalTarget? Target = null, long? CallsToday = null, DateTimeOffset? At = null);
     public sealed record EvaluateResponse(string Decision, bool PolicySetActive, long? Version, string? Sha256, IReadOnlyList<string> DeterminingPolicies,
-        IReadOnlyList<string> Reasons, IReadOnlyList<string> Errors, string Principal, string Action, IReadOnlyList<string> ActionGroups, string Resource,
+        IReadOnlyList<string> Reasons, IReadOnlyList<string> Errors, int ApprovalsRequired, string Principal, string Action, IReadOnlyList<string> ActionGroups, string Resource,
         IReadOnlyDictionary<string, object> Context, string AuditEventId);
 
     public static void MapPolicyEndpoints(this IEndpointRouteBuilder app)
@@ -151,11 +151,11 @@ public static class PolicyEndpoints
         else
         {
             outcome = PolicyEvaluator.Evaluate(set, facts);
-            decision = outcome.Allowed ? "allow" : outcome.Failed ? "error" : "deny";
+            decision = outcome.Allowed ? "allow" : outcome.Failed ? "error" : outcome.NeedsApproval ? "approval_required" : "deny";
         }
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.PolicyEvaluate, decision, new AuditDetails(IntegrationId: integration.Id, Operation: operation.Name,
             Detail: set is null ? "policy=none" : outcome!.AuditDetail(set)));
-        return Results.Json(new EvaluateResponse(decision, set is not null, set?.Version, set?.Sha256, outcome?.DeterminingPolicies ?? [], outcome?.Reasons ?? [], outcome?.Errors ?? [],
+        return Results.Json(new EvaluateResponse(decision, set is not null, set?.Version, set?.Sha256, outcome?.DeterminingPolicies ?? [], outcome?.Reasons ?? [], outcome?.Errors ?? [], outcome?.ApprovalsRequired ?? 0,
             $"{principal.Type}::\"{principal.Id}\"", $"QuantaProxy::Action::\"{operation.Name}\"", groups, $"QuantaProxy::Integration::\"{integration.Id}\"", facts.Context(), eventId),
             GatewayJson.Options);
     }

@@ -6,8 +6,15 @@ using QuantaProxy.Policy.Values;
 namespace QuantaProxy.Gateway.Policies;
 
 /// <summary>The decision of a tenant's policies on one call, with what determined it.</summary>
-public sealed record PolicyOutcome(bool Allowed, IReadOnlyList<string> DeterminingPolicies, IReadOnlyList<string> Reasons, IReadOnlyList<string> Errors)
+public sealed record PolicyOutcome(bool Allowed, IReadOnlyList<string> DeterminingPolicies, IReadOnlyList<string> Reasons, IReadOnlyList<string> Errors,
+    int ApprovalsRequired = 0)
 {
+    /// <summary>
+    /// A determining policy carries <c>@approval("N")</c>: the call needs N people's approval. This gateway does not yet
+    /// hold calls for approval, so such a call is refused (never let through unapproved).
+    /// </summary>
+    public bool NeedsApproval => ApprovalsRequired > 0;
+
     /// <summary>Refused because a policy could not be evaluated (Cedar skips an erroring policy; the gateway fails closed).</summary>
     public bool Failed => Errors.Count > 0;
 
@@ -16,6 +23,8 @@ public sealed record PolicyOutcome(bool Allowed, IReadOnlyList<string> Determini
 
     public string Message(string operation)
     {
+        if (NeedsApproval)
+            return $"Refused: policy {string.Join(", ", DeterminingPolicies)} requires {ApprovalsRequired} approval(s), and calls are not held for approval on this gateway.";
         if (Failed) return $"Refused: the tenant's policies could not be evaluated for this call, so it fails closed ({string.Join("; ", Errors)}).";
         if (DeterminingPolicies.Count == 0) return $"Refused: no policy of the tenant permits '{operation}' for this caller.";
         var named = DeterminingPolicies.Select((id, i) => Reasons[i].Length == 0 ? id : $"{id} ({Reasons[i]})");
@@ -53,7 +62,15 @@ public static class PolicyEvaluator
         var decision = Authorizer.IsAuthorized(request, new EntityStore(entities), set.Set);
         var errors = decision.Errors.Select(e => $"{e.PolicyId}: {e.Message}").ToList();
         var reasons = decision.DeterminingPolicies.Select(id => set.Set.TryGet(id, out var p) ? p.Annotation("reason") ?? "" : "").ToList();
-        return new PolicyOutcome(decision.IsAllowed && errors.Count == 0, decision.DeterminingPolicies, reasons, errors);
+        var approvals = errors.Count > 0 ? 0 : decision.DeterminingPolicies.Select(id => set.Set.TryGet(id, out var p) ? Approvals(p) : 0).DefaultIfEmpty(0).Max();
+        return new PolicyOutcome(decision.IsAllowed && errors.Count == 0 && approvals == 0, decision.DeterminingPolicies, reasons, errors, approvals);
+    }
+
+    /// <summary>The number of approvals a policy's <c>@approval("N")</c> asks for (an unreadable or absent N counts as one).</summary>
+    public static int Approvals(QuantaProxy.Policy.Policy policy)
+    {
+        if (policy.Annotation("approval") is not { } value) return 0;
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 10 ? n : 1;
     }
 
     /// <summary>A fact as a Cedar value: strings, whole numbers, booleans, records (dictionaries) and sets of strings.</summary>

@@ -11,6 +11,8 @@ public static class PolicyProblemCodes
     public const string PolicyDenied = "policy_denied";
     /// <summary>A policy could not be evaluated for the call; refused (fail closed).</summary>
     public const string PolicyError = "policy_error";
+    /// <summary>A determining policy asks for approval (<c>@approval("N")</c>); refused, since calls are not held for approval yet.</summary>
+    public const string ApprovalRequired = "approval_required";
     /// <summary>A kill switch stops every call of this integration or agent.</summary>
     public const string KillSwitch = "kill_switch";
 }

@@ -40,7 +40,7 @@ public sealed class PolicyStage(PolicyCache policies, KillSwitchCache killSwitch
         var outcome = PolicyEvaluator.Evaluate(set, callFacts);
         AppendDetail(outbound, outcome.AuditDetail(set));
         if (outcome.Allowed) return true;
-        var code = outcome.Failed ? PolicyProblemCodes.PolicyError : PolicyProblemCodes.PolicyDenied;
+        var code = outcome.Failed ? PolicyProblemCodes.PolicyError : outcome.NeedsApproval ? PolicyProblemCodes.ApprovalRequired : PolicyProblemCodes.PolicyDenied;
         throw await denials.RecordAsync(outbound, new ApiException(403, code, outcome.Message(outbound.ResolvedOperation.Name), "policy"));
     }
 
