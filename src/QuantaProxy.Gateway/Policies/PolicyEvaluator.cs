@@ -9,10 +9,7 @@ namespace QuantaProxy.Gateway.Policies;
 public sealed record PolicyOutcome(bool Allowed, IReadOnlyList<string> DeterminingPolicies, IReadOnlyList<string> Reasons, IReadOnlyList<string> Errors,
     int ApprovalsRequired = 0)
 {
-    /// <summary>
-    /// A determining policy carries <c>@approval("N")</c>: the call needs N people's approval. This gateway does not yet
-    /// hold calls for approval, so such a call is refused (never let through unapproved).
-    /// </summary>
+    /// <summary>A determining policy carries <c>@approval("N")</c>: the call runs only once N distinct people approve it.</summary>
     public bool NeedsApproval => ApprovalsRequired > 0;
 
     /// <summary>Refused because a policy could not be evaluated (Cedar skips an erroring policy; the gateway fails closed).</summary>
@@ -24,7 +21,7 @@ public sealed record PolicyOutcome(bool Allowed, IReadOnlyList<string> Determini
     public string Message(string operation)
     {
         if (NeedsApproval)
-            return $"Refused: policy {string.Join(", ", DeterminingPolicies)} requires {ApprovalsRequired} approval(s), and calls are not held for approval on this gateway.";
+            return $"Refused: policy {string.Join(", ", DeterminingPolicies)} requires {ApprovalsRequired} approval(s), which this run of the call does not have.";
         if (Failed) return $"Refused: the tenant's policies could not be evaluated for this call, so it fails closed ({string.Join("; ", Errors)}).";
         if (DeterminingPolicies.Count == 0) return $"Refused: no policy of the tenant permits '{operation}' for this caller.";
         var named = DeterminingPolicies.Select((id, i) => Reasons[i].Length == 0 ? id : $"{id} ({Reasons[i]})");
@@ -62,7 +59,14 @@ public static class PolicyEvaluator
         var decision = Authorizer.IsAuthorized(request, new EntityStore(entities), set.Set);
         var errors = decision.Errors.Select(e => $"{e.PolicyId}: {e.Message}").ToList();
         var reasons = decision.DeterminingPolicies.Select(id => set.Set.TryGet(id, out var p) ? p.Annotation("reason") ?? "" : "").ToList();
-        var approvals = errors.Count > 0 ? 0 : decision.DeterminingPolicies.Select(id => set.Set.TryGet(id, out var p) ? Approvals(p) : 0).DefaultIfEmpty(0).Max();
+        // @approval on the determining permits of an allow, or on every determining forbid of a deny (a forbid without it
+        // still simply forbids), turns the decision into "needs N approvals".
+        var approvals = 0;
+        if (errors.Count == 0 && decision.DeterminingPolicies.Count > 0)
+        {
+            var asked = decision.DeterminingPolicies.Select(id => set.Set.TryGet(id, out var p) ? Approvals(p) : 0).ToList();
+            approvals = decision.IsAllowed || asked.All(n => n > 0) ? asked.Max() : 0;
+        }
         return new PolicyOutcome(decision.IsAllowed && errors.Count == 0 && approvals == 0, decision.DeterminingPolicies, reasons, errors, approvals);
     }
 

@@ -17,6 +17,9 @@ public sealed class PolicyOptions
     /// so an upload or a kill switch holds on every replica within that time).
     /// </summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a call held for approval waits for its approvals before it expires (never run).</summary>
+    public TimeSpan ApprovalLifetime { get; set; } = TimeSpan.FromHours(24);
 }
 
 public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
@@ -30,6 +33,8 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             errors.Add($"{PolicyOptions.Section}:MaxPolicies must be between 1 and 10000.");
         if (o.CacheTtl < TimeSpan.Zero || o.CacheTtl > TimeSpan.FromSeconds(1))
             errors.Add($"{PolicyOptions.Section}:CacheTtl must be between 00:00:00 and 00:00:01.");
+        if (o.ApprovalLifetime < TimeSpan.FromMinutes(1) || o.ApprovalLifetime > TimeSpan.FromDays(7))
+            errors.Add($"{PolicyOptions.Section}:ApprovalLifetime must be between 00:01:00 and 7.00:00:00.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

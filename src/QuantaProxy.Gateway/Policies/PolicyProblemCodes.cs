@@ -11,8 +11,11 @@ public static class PolicyProblemCodes
     public const string PolicyDenied = "policy_denied";
     /// <summary>A policy could not be evaluated for the call; refused (fail closed).</summary>
     public const string PolicyError = "policy_error";
-    /// <summary>A determining policy asks for approval (<c>@approval("N")</c>); refused, since calls are not held for approval yet.</summary>
-    public const string ApprovalRequired = "approval_required";
+    public const string ApprovalExpired = "approval_expired";
+    public const string ApprovalNotPending = "approval_not_pending";
+    /// <summary>The caller (or the person acted for) tried to decide on their own request.</summary>
+    public const string ApprovalOwnRequest = "approval_own_request";
+    public const string ApprovalDuplicate = "approval_duplicate";
     /// <summary>A kill switch stops every call of this integration or agent.</summary>
     public const string KillSwitch = "kill_switch";
 }

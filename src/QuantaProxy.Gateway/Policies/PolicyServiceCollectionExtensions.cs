@@ -14,6 +14,8 @@ public static class PolicyServiceCollectionExtensions
         services.AddSingleton<KillSwitchStore>();
         services.AddSingleton<KillSwitchCache>();
         services.AddSingleton<PolicyFactsReader>();
+        services.AddSingleton<ApprovalStore>();
+        services.AddSingleton<ApprovalService>();
         services.AddSingleton<PolicyStage>();
         return services;
     }
@@ -22,5 +24,6 @@ public static class PolicyServiceCollectionExtensions
     {
         app.MapPolicyEndpoints();
         app.MapKillSwitchEndpoints();
+        app.MapApprovalEndpoints();
     }
 }

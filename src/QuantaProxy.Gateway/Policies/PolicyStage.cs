@@ -11,7 +11,7 @@ namespace QuantaProxy.Gateway.Policies;
 /// Without a policy set the call goes on as before (allow-list and delegations only).
 /// </summary>
 public sealed class PolicyStage(PolicyCache policies, KillSwitchCache killSwitches, PolicyStore store, PolicyFactsReader facts,
-    ProxyDenials denials, TimeProvider time) : IOutboundStage
+    ApprovalService approvals, ProxyDenials denials, TimeProvider time) : IOutboundStage
 {
     public async ValueTask<bool> RunAsync(OutboundCall outbound, CancellationToken ct)
     {
@@ -40,7 +40,18 @@ public sealed class PolicyStage(PolicyCache policies, KillSwitchCache killSwitch
         var outcome = PolicyEvaluator.Evaluate(set, callFacts);
         AppendDetail(outbound, outcome.AuditDetail(set));
         if (outcome.Allowed) return true;
-        var code = outcome.Failed ? PolicyProblemCodes.PolicyError : outcome.NeedsApproval ? PolicyProblemCodes.ApprovalRequired : PolicyProblemCodes.PolicyDenied;
+        if (outcome.NeedsApproval && outbound.ApprovalId is null)
+        {
+            // Held: stored (payload sealed) and answered 202; it runs when the approvals arrive.
+            outbound.HeldForApproval = await approvals.HoldAsync(outbound, outcome, ct);
+            return false;
+        }
+        if (outcome.NeedsApproval && outbound.Approvals >= outcome.ApprovalsRequired)
+        {
+            AppendDetail(outbound, $"approval={outbound.ApprovalId}");
+            return true;
+        }
+        var code = outcome.Failed ? PolicyProblemCodes.PolicyError : PolicyProblemCodes.PolicyDenied;
         throw await denials.RecordAsync(outbound, new ApiException(403, code, outcome.Message(outbound.ResolvedOperation.Name), "policy"));
     }
 

@@ -242,4 +242,109 @@ public sealed class TenantPolicyTests(StoreKind store)
         var created = await LastEventAsync("kill_switch.delete");
         Assert.That(created["detail"]!.GetValue<string>(), Does.Contain(id));
     }
+
+    private async Task<string> DecideKeyAsync(string tenantId, string name) =>
+        (await _host.OkAsync(HttpMethod.Post, "/api/v2/api-keys", _host.AdminKey, new { tenant_id = tenantId, name, scopes = new[] { "approvals:decide" } }))["api_key"]!.GetValue<string>();
+
+    private async Task<string> SandboxUserAsync(int index)
+    {
+        using var okta = new HttpClient { BaseAddress = _okta.BaseAddress };
+        okta.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("SSWS", Token);
+        // Active users, from the end of the list (the target test suspends one from its start).
+        return JsonNode.Parse(await okta.GetStringAsync("/api/v1/users?limit=200"))!.AsArray()
+            .Where(u => u!["status"]!.GetValue<string>() == "ACTIVE").Reverse().ElementAt(index)!["id"]!.GetValue<string>();
+    }
+
+    private async Task<string> SandboxStatusAsync(string userId)
+    {
+        using var okta = new HttpClient { BaseAddress = _okta.BaseAddress };
+        okta.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("SSWS", Token);
+        return JsonNode.Parse(await okta.GetStringAsync($"/api/v1/users/{userId}"))!["status"]!.GetValue<string>();
+    }
+
+    [Test]
+    public async Task A_call_held_for_two_approvals_runs_once_after_the_second_distinct_approver()
+    {
+        await UploadAsync("""
+            @id("reads") permit(principal, action in QuantaProxy::Action::"read", resource);
+            @id("suspend-two-people") @approval("2") @reason("Suspension needs two people")
+            permit(principal, action == QuantaProxy::Action::"suspend_user", resource);
+            """);
+        var userId = await SandboxUserAsync(0);
+        Assert.That(await SandboxStatusAsync(userId), Is.EqualTo("ACTIVE"));
+        var first = await DecideKeyAsync(_tenant.TenantId, "approver-1");
+        var second = await DecideKeyAsync(_tenant.TenantId, "approver-2");
+        var other = await TenantSession.CreateAsync(_host, "elsewhere");
+        var stranger = await DecideKeyAsync(other.TenantId, "approver-elsewhere");
+
+        var before = _okta.Stats.Requests;
+        var (response, held) = await _host.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", _tenant.ApiKey,
+            new { integration_id = _integration, operation = "suspend_user", payload = new { user_id = userId } });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), held?.ToJsonString());
+        var id = held!["approval_id"]!.GetValue<string>();
+        Assert.That(response.Headers.Location!.ToString(), Is.EqualTo($"/api/v2/approvals/{id}"));
+        Assert.That(held["state"]!.GetValue<string>(), Is.EqualTo("pending"));
+        Assert.That(held["approvals_required"]!.GetValue<int>(), Is.EqualTo(2));
+        Assert.That(_okta.Stats.Requests, Is.EqualTo(before), "nothing reaches Okta before the approvals");
+        await using (var connection = await RawSql.OpenAsync(_host))
+        await using (var select = connection.CreateCommand())
+        {
+            select.CommandText = $"SELECT payload_ciphertext FROM approvals WHERE id = '{id}'";
+            var stored = (byte[])(await select.ExecuteScalarAsync())!;
+            Assert.That(System.Text.Encoding.UTF8.GetString(stored), Does.Not.Contain(userId), "the arguments are sealed at rest");
+        }
+
+        var path = $"/api/v2/approvals/{id}/approve";
+        var (own, problem) = await _host.SendAsync(HttpMethod.Post, path, _tenant.ApiKey);
+        Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), problem?.ToJsonString());
+        Assert.That(problem!["code"]!.GetValue<string>(), Is.EqualTo("approval_own_request"));
+        var (foreign, _) = await _host.SendAsync(HttpMethod.Post, path, stranger);
+        Assert.That(foreign.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        var one = await _host.OkAsync(HttpMethod.Post, path, first);
+        Assert.That(one["state"]!.GetValue<string>(), Is.EqualTo("pending"));
+        var (twice, duplicate) = await _host.SendAsync(HttpMethod.Post, path, first);
+        Assert.That(twice.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(duplicate!["code"]!.GetValue<string>(), Is.EqualTo("approval_duplicate"));
+        Assert.That(_okta.Stats.Requests, Is.EqualTo(before));
+
+        var done = await _host.OkAsync(HttpMethod.Post, path, second);
+        Assert.That(done["state"]!.GetValue<string>(), Is.EqualTo("executed"), done.ToJsonString());
+        Assert.That(await SandboxStatusAsync(userId), Is.EqualTo("SUSPENDED"));
+        var (late, notPending) = await _host.SendAsync(HttpMethod.Post, path, await DecideKeyAsync(_tenant.TenantId, "approver-3"));
+        Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(notPending!["code"]!.GetValue<string>(), Is.EqualTo("approval_not_pending"));
+
+        var read = await _host.OkAsync(HttpMethod.Get, $"/api/v2/approvals/{id}", _tenant.ApiKey);
+        var envelope = System.Text.Encoding.UTF8.GetBytes(read["envelope"]!.ToJsonString());
+        var answer = JsonNode.Parse(EnvelopeTestOpener.Open(await _tenant.BundleJsonAsync(_host), envelope, read["request_id"]!.GetValue<string>()))!;
+        Assert.That(answer["operation"]!.GetValue<string>(), Is.EqualTo("suspend_user"));
+        Assert.That(answer["status"]!.GetValue<int>(), Is.EqualTo(200));
+        var call = await LastEventAsync("proxy.call");
+        Assert.That(call["detail"]!.GetValue<string>(), Does.Contain($"approval={id}"));
+        Assert.That(call["operation"]!.GetValue<string>(), Is.EqualTo("suspend_user"));
+    }
+
+    [Test]
+    public async Task A_rejected_call_is_never_run()
+    {
+        await UploadAsync("""
+            @id("suspend-needs-approval") @approval("1")
+            forbid(principal, action == QuantaProxy::Action::"suspend_user", resource);
+            @id("all") permit(principal, action, resource);
+            """);
+        var userId = await SandboxUserAsync(1);
+        var approver = await DecideKeyAsync(_tenant.TenantId, "rejecter");
+        var before = _okta.Stats.Requests;
+        var (response, held) = await _host.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", _tenant.ApiKey,
+            new { integration_id = _integration, operation = "suspend_user", payload = new { user_id = userId } });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), held?.ToJsonString());
+        var id = held!["approval_id"]!.GetValue<string>();
+        var rejected = await _host.OkAsync(HttpMethod.Post, $"/api/v2/approvals/{id}/reject", approver);
+        Assert.That(rejected["state"]!.GetValue<string>(), Is.EqualTo("rejected"));
+        var (after, problem) = await _host.SendAsync(HttpMethod.Post, $"/api/v2/approvals/{id}/approve", await DecideKeyAsync(_tenant.TenantId, "late"));
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), problem?.ToJsonString());
+        Assert.That(_okta.Stats.Requests, Is.EqualTo(before));
+        Assert.That(await SandboxStatusAsync(userId), Is.EqualTo("ACTIVE"));
+    }
 }

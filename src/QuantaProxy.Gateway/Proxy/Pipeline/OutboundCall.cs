@@ -22,6 +22,11 @@ public sealed class OutboundCall(CallerContext caller, string tenantId, string r
     public required string RequestedOperation { get; init; }
     public JsonElement Payload { get; init; }
     public string? IdempotencyKey { get; init; }
+    /// <summary>Set when an approved call is resumed: the approval, and how many distinct people approved it.</summary>
+    public string? ApprovalId { get; init; }
+    public int Approvals { get; init; }
+    /// <summary>Set when a policy held the call for approval instead of running it (the pipeline stopped; answer 202).</summary>
+    public Policies.ApprovalRecord? HeldForApproval { get; set; }
 
     public IntegrationRecord? Integration { get; set; }
     public OktaOperation? Operation { get; set; }
