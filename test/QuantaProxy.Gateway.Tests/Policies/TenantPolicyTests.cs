@@ -347,4 +347,72 @@ public sealed class TenantPolicyTests(StoreKind store)
         Assert.That(_okta.Stats.Requests, Is.EqualTo(before));
         Assert.That(await SandboxStatusAsync(userId), Is.EqualTo("ACTIVE"));
     }
+
+    private async Task<(HttpStatusCode Status, JsonNode? Body)> HoldSuspensionAsync(string userId)
+    {
+        var (response, held) = await _host.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", _tenant.ApiKey,
+            new { integration_id = _integration, operation = "suspend_user", payload = new { user_id = userId } });
+        return (response.StatusCode, held);
+    }
+
+    [Test]
+    public async Task Two_final_approvals_at_the_same_moment_run_the_call_once()
+    {
+        await UploadAsync("""@id("suspend-needs-approval") @approval("1") permit(principal, action == QuantaProxy::Action::"suspend_user", resource);""");
+        var userId = await SandboxUserAsync(2);
+        var (status, held) = await HoldSuspensionAsync(userId);
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Accepted), held?.ToJsonString());
+        var id = held!["approval_id"]!.GetValue<string>();
+        var keys = await Task.WhenAll(DecideKeyAsync(_tenant.TenantId, "racer-1"), DecideKeyAsync(_tenant.TenantId, "racer-2"));
+        var before = _okta.Stats.Requests;
+        var answers = await Task.WhenAll(keys.Select(k => _host.SendAsync(HttpMethod.Post, $"/api/v2/approvals/{id}/approve", k)));
+        Assert.That(answers.Count(a => a.Response.StatusCode == HttpStatusCode.OK), Is.EqualTo(1), string.Join(" | ", answers.Select(a => a.Body?.ToJsonString())));
+        Assert.That(answers.Count(a => a.Response.StatusCode == HttpStatusCode.Conflict), Is.EqualTo(1));
+        var read = await _host.OkAsync(HttpMethod.Get, $"/api/v2/approvals/{id}", _tenant.ApiKey);
+        Assert.That(read["state"]!.GetValue<string>(), Is.EqualTo("executed"));
+        Assert.That(read["approvers"]!.AsArray(), Has.Count.EqualTo(1));
+        Assert.That(_okta.Stats.Requests - before, Is.EqualTo(1), "one Okta request: the suspension, once");
+    }
+
+    [Test]
+    public async Task An_expired_approval_is_refused_and_never_run()
+    {
+        await UploadAsync("""@id("suspend-needs-approval") @approval("1") permit(principal, action == QuantaProxy::Action::"suspend_user", resource);""");
+        var userId = await SandboxUserAsync(3);
+        var (_, held) = await HoldSuspensionAsync(userId);
+        var id = held!["approval_id"]!.GetValue<string>();
+        await RawSql.ExecuteAsync(_host, "UPDATE approvals SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id = @id", ("id", id));
+        var before = _okta.Stats.Requests;
+        var (response, problem) = await _host.SendAsync(HttpMethod.Post, $"/api/v2/approvals/{id}/approve", await DecideKeyAsync(_tenant.TenantId, "too-late"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), problem?.ToJsonString());
+        Assert.That(problem!["code"]!.GetValue<string>(), Is.EqualTo("approval_expired"));
+        Assert.That((await _host.OkAsync(HttpMethod.Get, $"/api/v2/approvals/{id}", _tenant.ApiKey))["state"]!.GetValue<string>(), Is.EqualTo("expired"));
+        Assert.That(_okta.Stats.Requests, Is.EqualTo(before));
+        Assert.That(await SandboxStatusAsync(userId), Is.EqualTo("ACTIVE"));
+    }
+
+    [Test]
+    public async Task An_upload_and_a_kill_switch_hold_on_another_replica_within_a_second()
+    {
+        await using var replica = await GatewayHost.StartOnExistingAsync(_host);
+        async Task<(HttpStatusCode, JsonNode?)> OnReplicaAsync()
+        {
+            var (response, body) = await replica.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", _tenant.ApiKey, new { integration_id = _integration, operation = "list_groups", payload = new { limit = 1 } });
+            return (response.StatusCode, body);
+        }
+        Assert.That((await OnReplicaAsync()).Item1, Is.EqualTo(HttpStatusCode.OK));
+        await UploadAsync("""@id("no-groups") forbid(principal, action == QuantaProxy::Action::"list_groups", resource); @id("all") permit(principal, action, resource);""");
+        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+        var (status, body) = await OnReplicaAsync();
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden), body?.ToJsonString());
+        Assert.That(body!["code"]!.GetValue<string>(), Is.EqualTo("policy_denied"));
+
+        await UploadAsync("");
+        var killed = await _host.OkAsync(HttpMethod.Post, "/api/v2/kill-switches", _tenant.ApiKey, new { target_type = "api_key", target_id = _tenant.ApiKeyId, reason = "key leaked" });
+        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+        (status, body) = await OnReplicaAsync();
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden), body?.ToJsonString());
+        Assert.That(body!["code"]!.GetValue<string>(), Is.EqualTo("kill_switch"));
+        await _host.OkAsync(HttpMethod.Delete, $"/api/v2/kill-switches/{killed["kill_switch_id"]}", _tenant.ApiKey);
+    }
 }
