@@ -18,7 +18,7 @@ namespace QuantaProxy.Gateway.Policies;
 /// Calls held for approval: holding one (payload sealed to the tenant's vault key), the approvers' decisions (N distinct
 /// people, never the caller nor the person acted for), and running the call exactly once when the last approval arrives.
 /// </summary>
-public sealed class ApprovalService(ApprovalStore store, TenantKeyRing keyRing, AuditRecorder audit, IOptions<PolicyOptions> options, TimeProvider time,
+public sealed class ApprovalService(ApprovalStore store, ApiKeys.ApiKeyStore apiKeys, TenantKeyRing keyRing, AuditRecorder audit, IOptions<PolicyOptions> options, TimeProvider time,
     IServiceProvider services, ILogger<ApprovalService> logger)
 {
     private const string SealedType = "approval_payload";
@@ -84,6 +84,13 @@ public sealed class ApprovalService(ApprovalStore store, TenantKeyRing keyRing, 
     {
         var stored = JsonSerializer.Deserialize<StoredCaller>(record.CallerJson) ?? throw new InvalidOperationException("An approval without its caller.");
         var caller = new CallerContext(stored.ApiKeyId, stored.TenantId, stored.Scopes, stored.Agent);
+        // An API key revoked while its call waited does not get the call run (an agent is checked again by the pipeline).
+        var key = stored.Agent is null ? await apiKeys.FindAsync(stored.ApiKeyId, ct) : null;
+        if (stored.Agent is null && (key is null || key.RevokedAt is not null))
+        {
+            await store.FinishAsync(record.TenantId, record.Id, ApprovalStates.Failed, "", null, "caller_revoked", ct);
+            return;
+        }
         var keys = await keyRing.GetKeysAsync(record.TenantId, ct);
         var vaultKey = keys.Find(record.VaultKeyId, TenantKeyPurpose.VaultKem) ?? throw new InvalidOperationException("An approval names a vault key its tenant does not have.");
         var payload = await keyRing.UseVaultKeyAsync(vaultKey,

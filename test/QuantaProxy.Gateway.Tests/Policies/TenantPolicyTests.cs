@@ -415,4 +415,21 @@ public sealed class TenantPolicyTests(StoreKind store)
         Assert.That(body!["code"]!.GetValue<string>(), Is.EqualTo("kill_switch"));
         await _host.OkAsync(HttpMethod.Delete, $"/api/v2/kill-switches/{killed["kill_switch_id"]}", _tenant.ApiKey);
     }
+
+    [Test]
+    public async Task A_call_whose_API_key_was_revoked_while_it_waited_is_not_run()
+    {
+        await UploadAsync("""@id("suspend-needs-approval") @approval("1") permit(principal, action == QuantaProxy::Action::"suspend_user", resource);""");
+        var requester = await _host.OkAsync(HttpMethod.Post, "/api/v2/api-keys", _host.AdminKey, new { tenant_id = _tenant.TenantId, name = "leaver", scopes = new[] { "proxy:invoke" } });
+        var userId = await SandboxUserAsync(4);
+        var (response, held) = await _host.SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", requester["api_key"]!.GetValue<string>(),
+            new { integration_id = _integration, operation = "suspend_user", payload = new { user_id = userId } });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), held?.ToJsonString());
+        await _host.OkAsync(HttpMethod.Delete, $"/api/v2/api-keys/{requester["api_key_id"]}", _host.AdminKey);
+        var before = _okta.Stats.Requests;
+        var decided = await _host.OkAsync(HttpMethod.Post, $"/api/v2/approvals/{held!["approval_id"]}/approve", await DecideKeyAsync(_tenant.TenantId, "approver-of-leaver"));
+        Assert.That(decided["state"]!.GetValue<string>(), Is.EqualTo("failed"));
+        Assert.That(decided["outcome"]!.GetValue<string>(), Is.EqualTo("caller_revoked"));
+        Assert.That(_okta.Stats.Requests, Is.EqualTo(before));
+    }
 }
