@@ -25,7 +25,7 @@ public static class PolicyEndpoints
     public sealed record HypotheticalHuman(string? Id = null, string? Login = null, string? Status = null, IReadOnlyList<string>? Groups = null);
     public sealed record HypotheticalAgent(string? Issuer = null, string? ClientId = null);
     public sealed record HypotheticalTarget(string? Status = null, IReadOnlyList<string>? Groups = null);
-    public sealed record EvaluateRequest(string? IntegrationId = null, string? Operation = null, JsonElement Payload = default, string? TenantId = null, string? ApiKeyId = null,
+    public sealed record EvaluateRequest(string? IntegrationId = null, string? Operation = null, JsonElement? Payload = null, string? TenantId = null, string? ApiKeyId = null,
         HypotheticalAgent? Agent = null, HypotheticalHuman? Human = null, HypotheticalTarget? Target = null, long? CallsToday = null, DateTimeOffset? At = null);
     public sealed record EvaluateResponse(string Decision, bool PolicySetActive, long? Version, string? Sha256, IReadOnlyList<string> DeterminingPolicies,
         IReadOnlyList<string> Reasons, IReadOnlyList<string> Errors, int ApprovalsRequired, string Principal, string Action, IReadOnlyList<string> ActionGroups, string Resource,
@@ -37,7 +37,6 @@ public static class PolicyEndpoints
         group.MapPut("", UploadAsync).WithName("UploadPolicies").Accepts<UploadPolicyRequest>("application/json").Produces<PolicySetView>();
         group.MapGet("", GetActiveAsync).WithName("GetPolicies").Produces<PolicySetView>();
         group.MapGet("/versions", ListAsync).WithName("ListPolicyVersions").Produces<PolicyVersionListResponse>();
-        group.MapGet("/versions/{version:long}", GetVersionAsync).WithName("GetPolicyVersion").Produces<PolicySetView>();
         app.MapPost("/api/v2/policy/evaluate", EvaluateAsync).WithTags("Policies").RequireScope(ApiScopes.Admin).WithName("EvaluatePolicies")
             .Accepts<EvaluateRequest>("application/json").Produces<EvaluateResponse>();
     }
@@ -63,15 +62,22 @@ public static class PolicyEndpoints
             GatewayJson.Options);
     }
 
+    /// <summary>The active version, or with <c>?version=N</c> that version.</summary>
     private static async Task<IResult> GetActiveAsync(HttpContext http, PolicyStore store, AuditRecorder audit)
     {
         var tenantId = Tenant(http);
-        var version = await store.ActiveVersionAsync(tenantId, http.RequestAborted);
+        long version;
+        if (http.Request.Query.TryGetValue("version", out var requested))
+        {
+            if (requested.Count != 1 || !long.TryParse(requested[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out version))
+                throw ApiException.BadRequest("version must be a whole number.", "version");
+        }
+        else
+        {
+            version = await store.ActiveVersionAsync(tenantId, http.RequestAborted);
+        }
         return await ViewAsync(http, store, audit, tenantId, version);
     }
-
-    private static async Task<IResult> GetVersionAsync(long version, HttpContext http, PolicyStore store, AuditRecorder audit) =>
-        await ViewAsync(http, store, audit, Tenant(http), version);
 
     private static async Task<IResult> ViewAsync(HttpContext http, PolicyStore store, AuditRecorder audit, string tenantId, long version)
     {
@@ -118,7 +124,7 @@ public static class PolicyEndpoints
         ValidatedOktaRequest bound;
         try
         {
-            bound = operation.Validate(request.Payload);
+            bound = operation.Validate(request.Payload ?? default);
         }
         catch (PayloadValidationException e)
         {

@@ -159,7 +159,6 @@ public sealed class EndpointAuthenticationTests
         ["PUT /api/v2/policies"] = "scope:admin",
         ["GET /api/v2/policies"] = "scope:admin",
         ["GET /api/v2/policies/versions"] = "scope:admin",
-        ["GET /api/v2/policies/versions/{version:long}"] = "scope:admin",
         ["POST /api/v2/policy/evaluate"] = "scope:admin",
         ["POST /api/v2/kill-switches"] = "scope:admin",
         ["GET /api/v2/kill-switches"] = "scope:admin",

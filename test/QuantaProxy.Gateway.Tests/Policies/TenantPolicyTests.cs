@@ -102,7 +102,7 @@ public sealed class TenantPolicyTests(StoreKind store)
         Assert.That(active["policies"]!.GetValue<string>(), Does.Contain("no-destructive"));
         var versions = await _host.OkAsync(HttpMethod.Get, "/api/v2/policies/versions", _tenant.ApiKey);
         Assert.That(versions["versions"]!.AsArray().Select(v => v!["version"]!.GetValue<long>()), Does.Contain(first["version"]!.GetValue<long>()));
-        var old = await _host.OkAsync(HttpMethod.Get, $"/api/v2/policies/versions/{first["version"]}", _tenant.ApiKey);
+        var old = await _host.OkAsync(HttpMethod.Get, $"/api/v2/policies?version={first["version"]}", _tenant.ApiKey);
         Assert.That(old["sha256"]!.GetValue<string>(), Is.EqualTo(first["sha256"]!.GetValue<string>()));
         var upload = await LastEventAsync("policy.upload");
         Assert.That(upload["detail"]!.GetValue<string>(), Does.Contain($"sha256={second["sha256"]}"));
