@@ -1,4 +1,4 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project benchmarks/QuantaProxy.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new QuantaProxy.Benchmarks.ShortConfig());
+BenchmarkSwitcher.FromAssembly(typeof(QuantaProxy.Benchmarks.ShortConfig).Assembly).Run(args, new QuantaProxy.Benchmarks.ShortConfig());

@@ -26,7 +26,7 @@ public sealed class DelegationGate(AgentStore agents, DelegationStore delegation
         var detail = $"agent={agent.Id}{chain}";
         if (!agent.Allows(integration.Id, operation.Name))
             return Refuse(null, detail, 403, AgentProblemCodes.AgentNotAllowed, "agent", $"The agent is not allowed '{operation.Name}' on this integration.");
-        if (identity.Human is not { } human) return new GateDecision(null, null, detail, null);
+        if (identity.Human is not { } human) return new GateDecision(null, null, detail, null) { AgentRecordId = agent.Id };
 
         var now = time.GetUtcNow();
         var candidates = (await delegations.ActiveForAsync(tenantId, agent.Id, integration.Id, ct))
@@ -59,7 +59,7 @@ public sealed class DelegationGate(AgentStore agents, DelegationStore delegation
         detail = $"delegation={delegation.Id};{detail}";
         if (delegation.CallsPerDay is { } limit && !await delegations.TryCountCallAsync(delegation.Id, now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), limit, ct))
             return Refuse(person.UserId, detail, 429, AgentProblemCodes.DelegationQuotaExceeded, "human", $"The delegation's {limit} calls for today are used up.");
-        return new GateDecision(null, person.UserId, detail, delegation.Id);
+        return new GateDecision(null, person.UserId, detail, delegation.Id) { AgentRecordId = agent.Id, Person = person };
     }
 
     private static GateDecision Refuse(string? onBehalfOf, string detail, int status, string code, string subject, string message) =>

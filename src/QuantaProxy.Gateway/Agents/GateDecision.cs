@@ -13,6 +13,12 @@ public sealed record GateDecision(ApiException? Refusal, string? OnBehalfOf, str
 
     public bool Allowed => Refusal is null;
 
+    /// <summary>The agent's registration, once found.</summary>
+    public string? AgentRecordId { get; init; }
+
+    /// <summary>The person the agent acts for as Okta reported them, once the delegation check allowed the call.</summary>
+    public OktaPerson? Person { get; init; }
+
     /// <summary>Makes every later event of the request name the person and carry the detail.</summary>
     public void Annotate(AuditContext audit)
     {

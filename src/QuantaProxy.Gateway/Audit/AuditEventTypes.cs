@@ -36,6 +36,17 @@ public static class AuditEventTypes
     public const string DelegationSuspend = "delegation.suspend";
     public const string DelegationRead = "delegation.read";
     public const string OktaHookConfigure = "okta_hook.configure";
+    public const string PolicyUpload = "policy.upload";
+    public const string PolicyRead = "policy.read";
+    public const string PolicyEvaluate = "policy.evaluate";
+    public const string KillSwitchCreate = "kill_switch.create";
+    public const string KillSwitchDelete = "kill_switch.delete";
+    public const string KillSwitchRead = "kill_switch.read";
+    public const string ApprovalRequest = "approval.request";
+    public const string ApprovalApprove = "approval.approve";
+    public const string ApprovalReject = "approval.reject";
+    public const string ApprovalExpire = "approval.expire";
+    public const string ApprovalRead = "approval.read";
     /// <summary>An Okta event (hook delivery or System Log backfill) told the gateway to stop acting for a person.</summary>
     public const string OktaRevocation = "okta.revocation";
 }

@@ -14,6 +14,7 @@ using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Integrations;
 using QuantaProxy.Gateway.Kms;
 using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Policies;
 using QuantaProxy.Gateway.Proxy;
 using QuantaProxy.Gateway.Transparent;
 using QuantaProxy.Gateway.Storage;
@@ -72,6 +73,7 @@ public static class GatewayApp
         services.AddProxy(configuration);
         services.AddTransparentProxy();
         services.AddQuantaProxyAgents(configuration);
+        services.AddTenantPolicies(configuration);
         services.AddHealth();
         services.AddGatewayTelemetry(configuration);
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
@@ -124,6 +126,7 @@ public static class GatewayApp
         app.MapTransparentEndpoints();
         app.MapCatalogEndpoints();
         app.MapAgentFeatureEndpoints();
+        app.MapTenantPolicyEndpoints();
         app.MapBenchmarkPassthrough();
         app.MapQuantaProxyConsole();
     }

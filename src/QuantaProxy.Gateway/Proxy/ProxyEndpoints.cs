@@ -42,6 +42,7 @@ public static class ProxyEndpoints
             IdempotencyKey = ReadIdempotencyKey(http),
         };
         await pipeline.RunAsync(call, http.RequestAborted);
+        if (call.HeldForApproval is { } held) return Policies.ApprovalEndpoints.Accepted(http, held);
         if (call.Replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
         return Results.Bytes(call.Envelope!, "application/json");
     }

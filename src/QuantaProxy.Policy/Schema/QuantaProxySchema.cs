@@ -24,8 +24,15 @@ public static class QuantaProxySchema
         ["suspend_user"] = ["write", "destructive"],
     };
 
-    public static PolicySchema Create()
+    public static PolicySchema Create() => Create(Operations);
+
+    /// <summary>
+    /// The schema with the given operations (name → the groups it belongs to: <c>read</c>, <c>write</c>, <c>destructive</c>)
+    /// and, when given, the attributes of <c>context.args</c> (default: the arguments of the operations above).
+    /// </summary>
+    public static PolicySchema Create(IReadOnlyDictionary<string, string[]> operations, IReadOnlyDictionary<string, AttributeSchema>? args = null)
     {
+        ArgumentNullException.ThrowIfNull(operations);
         static AttributeSchema Req(SchemaType t) => new(t);
         static AttributeSchema Opt(SchemaType t) => new(t, Required: false);
         var principal = new Dictionary<string, AttributeSchema>
@@ -55,7 +62,7 @@ public static class QuantaProxySchema
                 ["status"] = Req(SchemaType.String),
                 ["groups"] = Req(groups),
             })),
-            ["args"] = Req(SchemaType.Record(new Dictionary<string, AttributeSchema>
+            ["args"] = Req(SchemaType.Record(args ?? new Dictionary<string, AttributeSchema>
             {
                 ["user_id"] = Opt(SchemaType.String),
                 ["group_id"] = Opt(SchemaType.String),
@@ -81,6 +88,7 @@ public static class QuantaProxySchema
             {
                 ["hour"] = Req(SchemaType.Long),
                 ["weekday"] = Req(SchemaType.Long),
+                ["minute"] = Opt(SchemaType.Long),
             })),
             ["calls_today"] = Req(SchemaType.Long),
             ["source_ip"] = Opt(SchemaType.IpAddress),
@@ -89,7 +97,7 @@ public static class QuantaProxySchema
         {
             new("read"), new("write"), new("destructive"),
         };
-        actions.AddRange(Operations.Select(op => new ActionSchema(op.Key, op.Value, [Agent, ApiKey], [Integration])));
+        actions.AddRange(operations.Select(op => new ActionSchema(op.Key, op.Value, [Agent, ApiKey], [Integration])));
         return new PolicySchema(entityTypes, Action, actions, context);
     }
 }

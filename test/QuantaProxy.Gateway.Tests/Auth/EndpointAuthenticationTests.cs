@@ -156,6 +156,16 @@ public sealed class EndpointAuthenticationTests
         ["POST /api/v2/delegations/{delegationId}/restore"] = "scope:admin",
         ["PUT /api/v2/tenants/{tenantId}/console-settings"] = "scope:admin",
         ["GET /api/v2/tenants/{tenantId}/console-settings"] = "scope:admin",
+        ["PUT /api/v2/policies"] = "scope:admin",
+        ["GET /api/v2/policies"] = "scope:admin",
+        ["GET /api/v2/policies/versions"] = "scope:admin",
+        ["POST /api/v2/policy/evaluate"] = "scope:admin",
+        ["POST /api/v2/kill-switches"] = "scope:admin",
+        ["GET /api/v2/kill-switches"] = "scope:admin",
+        ["DELETE /api/v2/kill-switches/{killSwitchId}"] = "scope:admin",
+        ["GET /api/v2/approvals/{approvalId}"] = "caller",
+        ["POST /api/v2/approvals/{approvalId}/approve"] = "scope:approvals:decide",
+        ["POST /api/v2/approvals/{approvalId}/reject"] = "scope:approvals:decide",
     };
 
     [Test]

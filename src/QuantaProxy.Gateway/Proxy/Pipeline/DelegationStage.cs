@@ -14,6 +14,8 @@ public sealed class DelegationStage(DelegationGate gate, ProxyDenials denials) :
         var decision = await gate.CheckAsync(outbound.Caller, outbound.TenantId, outbound.ResolvedIntegration, outbound.ResolvedOperation, outbound.Request!, ct);
         decision.Annotate(outbound.Audit);
         if (decision.Refusal is { } refusal) throw await denials.RecordAsync(outbound, refusal);
+        outbound.AgentRecordId = decision.AgentRecordId;
+        outbound.Human = decision.Person;
         return true;
     }
 }

@@ -22,10 +22,19 @@ public sealed class OutboundCall(CallerContext caller, string tenantId, string r
     public required string RequestedOperation { get; init; }
     public JsonElement Payload { get; init; }
     public string? IdempotencyKey { get; init; }
+    /// <summary>Set when an approved call is resumed: the approval, and how many distinct people approved it.</summary>
+    public string? ApprovalId { get; init; }
+    public int Approvals { get; init; }
+    /// <summary>Set when a policy held the call for approval instead of running it (the pipeline stopped; answer 202).</summary>
+    public Policies.ApprovalRecord? HeldForApproval { get; set; }
 
     public IntegrationRecord? Integration { get; set; }
     public OktaOperation? Operation { get; set; }
     public ValidatedOktaRequest? Request { get; set; }
+    /// <summary>The registered agent making the call (set by the delegation stage; null for an API key).</summary>
+    public string? AgentRecordId { get; set; }
+    /// <summary>The person an agent acts for, as Okta reported them (set by the delegation stage once it allowed the call).</summary>
+    public Agents.OktaPerson? Human { get; set; }
     public OktaCallContext? OktaContext { get; set; }
     public OktaCallResult? Result { get; set; }
 

@@ -14,10 +14,10 @@ public sealed class OutboundPipeline
     private readonly IdempotencyStage _idempotency;
 
     public OutboundPipeline(ResolveIntegrationStage integration, ResolveOperationStage operation, AllowListStage allowList, BindArgumentsStage arguments,
-        DelegationStage delegation, IdempotencyStage idempotency, IntentStage intent, CredentialStage credential, OktaCallStage okta, SealAndRecordStage seal)
+        DelegationStage delegation, Policies.PolicyStage policy, IdempotencyStage idempotency, IntentStage intent, CredentialStage credential, OktaCallStage okta, SealAndRecordStage seal)
     {
         _idempotency = idempotency;
-        _stages = [integration, operation, allowList, arguments, delegation, idempotency, intent, credential, okta, seal];
+        _stages = [integration, operation, allowList, arguments, delegation, policy, idempotency, intent, credential, okta, seal];
     }
 
     public IReadOnlyList<IOutboundStage> Stages => _stages;

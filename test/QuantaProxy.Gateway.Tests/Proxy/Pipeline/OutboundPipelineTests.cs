@@ -73,7 +73,7 @@ public sealed class OutboundPipelineTests
         Assert.That(Stage<OutboundPipeline>().Stages.Select(s => s.GetType().Name), Is.EqualTo(new[]
         {
             nameof(ResolveIntegrationStage), nameof(ResolveOperationStage), nameof(AllowListStage), nameof(BindArgumentsStage), nameof(DelegationStage),
-            nameof(IdempotencyStage), nameof(IntentStage), nameof(CredentialStage), nameof(OktaCallStage), nameof(SealAndRecordStage),
+            nameof(QuantaProxy.Gateway.Policies.PolicyStage), nameof(IdempotencyStage), nameof(IntentStage), nameof(CredentialStage), nameof(OktaCallStage), nameof(SealAndRecordStage),
         }));
     }
 
