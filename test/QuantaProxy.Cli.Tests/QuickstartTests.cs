@@ -14,6 +14,7 @@ public sealed class QuickstartTests
         Assert.That(text, Does.Contain("quickstart: all checks held"));
         Assert.That(text, Does.Contain("refused:"));
         Assert.That(text, Does.Contain("Alice is deactivated in Okta").And.Contain("okta.revocation"), "the agent act ran");
+        Assert.That(text, Does.Contain("403 policy_denied").And.Contain("the caller fetched the envelope from the approval"), "the policy act ran");
     }
 
     [Test]

@@ -224,6 +224,7 @@ public static class Quickstart
             Detail($"Okta's token endpoint saw {tokenRequests} requests (client assertion, use_dpop_nonce round, DPoP-bound token); every call carried a fresh DPoP proof");
 
             await QuickstartAgentAct.RunAsync(http, okta, oktaToken, agentKey, apiKey, integrationId, verifier, new QuickstartAgentAct.Steps(Say, Detail, Check), ct);
+            await QuickstartPolicyAct.RunAsync(http, adminKey, tenantId, apiKey, integrationId, newUser, verifier, new QuickstartAgentAct.Steps(Say, Detail, Check), ct);
 
             Say("Verifying the tenant's audit chain (every request above is an event)");
             var verify = await SendAsync(http, HttpMethod.Get, "/api/v2/audit/verify", apiKey, null, ct);
