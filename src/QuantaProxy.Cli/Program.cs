@@ -13,6 +13,7 @@ var root = new RootCommand("quantaproxy: the QuantaProxy command line (gateway q
     AgentCommands.TrustedIssuer(),
     AgentCommands.Agent(),
     AgentCommands.Delegation(),
+    ApprovalCommands.Create(),
     AdminCommands.Tenant(),
     AdminCommands.Vault(),
     AdminCommands.Integration(),

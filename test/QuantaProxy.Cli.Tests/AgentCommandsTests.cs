@@ -99,4 +99,60 @@ public sealed class AgentCommandsTests
         Assert.That(code, Is.EqualTo(1));
         Assert.That(stderr, Does.Contain("exactly one of --person and --group"));
     }
+
+    [Test]
+    public async Task A_held_call_is_shown_and_approved_with_the_CLI_by_a_second_person()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(_url) };
+        async Task<(int Status, JsonNode? Body, string? Location)> SendAsync(HttpMethod method, string path, string key, object? body)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+            request.Headers.Add("X-API-Key", key);
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return ((int)response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers.Location?.ToString());
+        }
+        var admin = (await File.ReadAllTextAsync(Path.Combine(_dataDir, "admin-key"))).Trim();
+        var integration = await SendAsync(HttpMethod.Post, "/api/v2/integrations", _apiKey, new
+        {
+            system_type = "okta", name = "approvals", okta_domain = _okta.BaseAddress.ToString().TrimEnd('/'),
+            credential_id = (await SendAsync(HttpMethod.Get, "/api/v2/vault", _apiKey, null)).Body!["credentials"]![0]!["credential_id"]!.GetValue<string>(),
+            allowed_operations = new[] { "list_users", "suspend_user" },
+        });
+        var integrationId = integration.Body!["integration_id"]!.GetValue<string>();
+        var uploaded = await SendAsync(HttpMethod.Put, "/api/v2/policies", _apiKey, new
+        {
+            policies = """
+                @id("everything-else") permit(principal, action, resource) unless { action == QuantaProxy::Action::"suspend_user" };
+                @id("suspend-needs-approval") @approval("1") permit(principal, action == QuantaProxy::Action::"suspend_user", resource);
+                """,
+        });
+        Assert.That(uploaded.Status, Is.EqualTo(200), uploaded.Body?.ToJsonString());
+        var users = await SendAsync(HttpMethod.Get, $"/api/v2/integrations/{integrationId}", _apiKey, null);
+        Assert.That(users.Status, Is.EqualTo(200));
+        var tenantId = users.Body!["tenant_id"]!.GetValue<string>();
+        var publicKey = QuantaProxy.Crypto.Primitives.MlKem768PrivateKey.FromSeed(QuantaProxy.Crypto.Primitives.MlKem768.GenerateSeed()).PublicKey.ToArray();
+        Assert.That((await SendAsync(HttpMethod.Post, $"/api/v2/tenants/{tenantId}/envelope-keys", _apiKey, new { public_key = Convert.ToBase64String(publicKey) })).Status, Is.EqualTo(201));
+        var approver = (await SendAsync(HttpMethod.Post, "/api/v2/api-keys", admin, new { tenant_id = tenantId, name = "approver", scopes = new[] { "approvals:decide" } })).Body!["api_key"]!.GetValue<string>();
+        using var okta = new HttpClient { BaseAddress = _okta.BaseAddress };
+        okta.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("SSWS", "00cli-token");
+        var target = JsonNode.Parse(await okta.GetStringAsync("/api/v1/users?limit=1"))![0]!["id"]!.GetValue<string>();
+        var held = await SendAsync(HttpMethod.Post, "/api/v2/proxy/outbound", _apiKey,
+            new { integration_id = integrationId, operation = "suspend_user", payload = new { user_id = target } });
+        Assert.That(held.Status, Is.EqualTo(202), held.Body?.ToJsonString());
+        var approvalId = held.Location!.Split('/').Last();
+
+        async Task<JsonNode> AsApproverAsync(params string[] args)
+        {
+            var (code, stdout, stderr) = await CliProcess.RunAsync(null, [.. args, "--gateway", _url, "--api-key", approver]);
+            Assert.That(code, Is.Zero, stderr);
+            return JsonNode.Parse(Encoding.UTF8.GetString(stdout))!;
+        }
+        var shown = await AsApproverAsync("approval", "show", approvalId);
+        Assert.That(shown["operation"]!.GetValue<string>(), Is.EqualTo("suspend_user"));
+        Assert.That(shown["state"]!.GetValue<string>(), Is.EqualTo("pending"));
+        var approved = await AsApproverAsync("approval", "approve", approvalId);
+        Assert.That(approved["approvers"]!.AsArray(), Has.Count.EqualTo(1));
+        Assert.That(approved["state"]!.GetValue<string>(), Is.AnyOf("executing", "executed"), approved.ToJsonString());
+    }
 }
