@@ -16,6 +16,10 @@ public abstract class ConsolePageTest
     public async Task OpenAsync()
     {
         Context = await Env.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Env.Gateway.ToString(), AcceptDownloads = true });
+        // dotnet test runs the solution's test projects side by side on two cores: a first sign-in (JIT, OIDC metadata) can
+        // take far longer than Playwright's 30 s default there, though it takes about a second on an idle machine.
+        Context.SetDefaultTimeout(90_000);
+        Context.SetDefaultNavigationTimeout(90_000);
         Page = await Context.NewPageAsync();
         Page.Response += (_, response) => _pending.Add(Capture(response));
     }
