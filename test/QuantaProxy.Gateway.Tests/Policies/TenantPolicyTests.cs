@@ -25,8 +25,8 @@ public sealed class TenantPolicyTests(StoreKind store)
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        if (store == StoreKind.Postgres && Environment.GetEnvironmentVariable("QP_TEST_POSTGRES") is null)
-            Assert.Ignore("QP_TEST_POSTGRES is not set (source /tmp/devenv.sh).");
+        // Inconclusive without PostgreSQL on a developer machine; a failure under CI=true (TestEnvironment).
+        if (store == StoreKind.Postgres) _ = TestEnvironment.PostgresConnectionString;
         _okta = await OktaSandboxServer.StartAsync(new SandboxOptions { ApiTokens = { Token }, SeedUsers = 20 });
         _host = await GatewayHost.StartAsync(store);
         _tenant = await TenantSession.CreateAsync(_host, "policies");
