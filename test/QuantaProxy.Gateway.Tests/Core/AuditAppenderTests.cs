@@ -79,8 +79,15 @@ public sealed class AuditAppenderTests(StoreKind store)
         using var appender = NewAppender(maxBatch);
         var tenants = new[] { PrefixedId.New(PrefixedId.Tenant), PrefixedId.New(PrefixedId.Tenant), PrefixedId.New(PrefixedId.Tenant) };
         const int producers = 48, perProducer = 25;
-        var results = await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        // The callers must really be concurrent for commits to be shared: on two busy cores the thread pool starts with two
+        // threads and SQLite commits block them, so without more threads and a common start the callers ran one by one
+        // (CI saw 1,200 commits for 1,200 events while other test projects ran beside this one).
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, producers + 8), io);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
         {
+            await start.Task;
             var mine = new List<(string Tenant, long Seq)>();
             for (var i = 0; i < perProducer; i++)
             {
@@ -88,7 +95,10 @@ public sealed class AuditAppenderTests(StoreKind store)
                 mine.Add((tenant, await appender.AppendAsync(Event(tenant, i), CancellationToken.None)));
             }
             return mine;
-        }))).WaitAsync(TimeSpan.FromSeconds(120));
+        })).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(120));
+        ThreadPool.SetMinThreads(workers, io);
 
         var all = results.SelectMany(r => r).ToList();
         Assert.That(all, Has.Count.EqualTo(producers * perProducer));
