@@ -40,10 +40,15 @@ public static class KeysCommand
                 CryptographicOperations.ZeroMemory(seed);
             }
         });
-        var adminKey = new Command("admin-key", "Print a new random admin API key for QuantaProxy__Bootstrap__AdminKey (put it straight into your secret store).");
-        adminKey.SetAction(_ =>
+        var keyFile = new Option<FileInfo>("--out") { Description = "File to write the key into (created 0600); the key is never printed", Required = true };
+        var adminKey = new Command("admin-key", "Generate a random admin API key for QuantaProxy__Bootstrap__AdminKey into a 0600 file. Example: quantaproxy keys admin-key --out admin-key") { keyFile };
+        adminKey.SetAction(parse =>
         {
-            Console.WriteLine(QuantaProxy.Gateway.Auth.ApiKeyFormat.Generate());
+            var file = parse.GetRequiredValue(keyFile).FullName;
+            var text = System.Text.Encoding.ASCII.GetBytes(QuantaProxy.Gateway.Auth.ApiKeyFormat.Generate() + "\n");
+            CliFiles.WriteSecret(file, text);
+            CryptographicOperations.ZeroMemory(text);
+            Console.WriteLine($"Wrote {file} (mode 0600): move it into your secret store as QuantaProxy__Bootstrap__AdminKey, then delete it");
             return 0;
         });
         return new Command("keys", "Tenant key management") { generate, ServiceApp(), adminKey };

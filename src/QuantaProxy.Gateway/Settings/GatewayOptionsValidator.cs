@@ -14,7 +14,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.Add("QuantaProxy:DataDir must name a folder (env QuantaProxy__DataDir).");
         // A set-but-empty value (an unfilled secret) is refused rather than read as "generate one".
         if (options.Bootstrap.AdminKey is { } key && AdminKeyStrength.Problem(key) is { } problem)
-            errors.Add($"QuantaProxy:Bootstrap:AdminKey {problem}; generate one with `quantaproxy keys admin-key` (env QuantaProxy__Bootstrap__AdminKey).");
+            errors.Add($"QuantaProxy:Bootstrap:AdminKey {problem}; generate one with `quantaproxy keys admin-key --out FILE` (env QuantaProxy__Bootstrap__AdminKey).");
         if (options.Limits.MaxRequestBodyBytes is < 1024 or > 64 * 1024 * 1024)
             errors.Add("QuantaProxy:Limits:MaxRequestBodyBytes must be between 1024 and 67108864.");
         if (options.Limits.RequestBodyTimeout <= TimeSpan.Zero || options.Limits.RequestBodyTimeout > TimeSpan.FromHours(1))
