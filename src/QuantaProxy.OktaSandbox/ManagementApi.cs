@@ -6,15 +6,15 @@ namespace QuantaProxy.OktaSandbox;
 /// <summary>The Management API subset of the operation catalog, with Okta's shapes, status codes, limits and Link paging.</summary>
 internal static class ManagementApi
 {
-    public static void Map(WebApplication app, OrgState org, SandboxStats stats)
+    public static void Map(WebApplication app, OrgState org, SandboxStats stats, TimeProvider clock)
     {
         var api = app.MapGroup("/api/v1");
         api.MapGet("/users", (HttpContext http) => DirectoryListings.Users(http, org));
         api.MapGet("/users/{id}", (string id) => WithUser(org, id, u => Results.Content(u.ToJsonString(), "application/json")));
         // The CancellationToken parameter keeps these lambdas off the RequestDelegate overload, which would drop the IResult.
-        api.MapPost("/users", async (HttpContext http, CancellationToken _) => await CreateUserAsync(http, org, stats));
-        api.MapPost("/users/{id}", async (string id, HttpContext http, CancellationToken _) => await UpdateUserAsync(id, http, org));
-        api.MapPost("/users/{id}/lifecycle/{action}", (string id, string action, HttpContext http) => Lifecycle(org, id, action, http));
+        api.MapPost("/users", async (HttpContext http, CancellationToken _) => await CreateUserAsync(http, org, stats, clock));
+        api.MapPost("/users/{id}", async (string id, HttpContext http, CancellationToken _) => await UpdateUserAsync(id, http, org, clock));
+        api.MapPost("/users/{id}/lifecycle/{action}", (string id, string action, HttpContext http) => Lifecycle(org, id, action, http, clock));
         api.MapDelete("/users/{id}/sessions", (string id) => WithUser(org, id, _ => Results.NoContent()));
         api.MapGet("/users/{id}/groups", (string id, HttpContext http) => WithUser(org, id, u =>
             Page(http, org, () => org.Groups.Where(g => org.GroupMembers[g.Key].Contains(u["id"]!.GetValue<string>())).Select(g => (g.Key, g.Value)).ToList(), 200, 10000)));
@@ -43,7 +43,7 @@ internal static class ManagementApi
         api.MapGet("/apps/{id}/users", (string id, HttpContext http) => With(org, org.Apps, id, "AppInstance", _ =>
             Page(http, org, () => org.AppUsers[id].Select(u => (u, AppUser(org.Users[u]))).ToList(), 50, 500)));
 
-        api.MapGet("/logs", (HttpContext http) => SystemLogQuery.List(http, org, TimeProvider.System));
+        api.MapGet("/logs", (HttpContext http) => SystemLogQuery.List(http, org, clock));
     }
 
     /// <summary>A sub-collection (a group's members, an app's users, a user's groups): Okta pages these but has no query on them.</summary>
@@ -86,7 +86,7 @@ internal static class ManagementApi
         ["_links"] = new JsonObject(),
     };
 
-    private static async Task<IResult> CreateUserAsync(HttpContext http, OrgState org, SandboxStats stats)
+    private static async Task<IResult> CreateUserAsync(HttpContext http, OrgState org, SandboxStats stats, TimeProvider clock)
     {
         JsonObject? body;
         try
@@ -111,7 +111,7 @@ internal static class ManagementApi
             if (org.Users.Values.Any(u => string.Equals(u["profile"]!["login"]!.GetValue<string>(), login, StringComparison.OrdinalIgnoreCase)))
                 return OktaErrors.Invalid("login: An object with this field already exists in the current organization");
             user = org.NewUser(login!, profile!["firstName"]?.GetValue<string>() ?? "", profile["lastName"]?.GetValue<string>() ?? "",
-                activate ? "ACTIVE" : "STAGED", DateTimeOffset.UtcNow, email, profile["mobilePhone"]?.GetValue<string>());
+                activate ? "ACTIVE" : "STAGED", clock.GetUtcNow(), email, profile["mobilePhone"]?.GetValue<string>());
             org.Users[user["id"]!.GetValue<string>()] = user;
             org.GroupMembers[org.Groups.Keys.First()].Add(user["id"]!.GetValue<string>());
             user = (JsonObject)user.DeepClone();
@@ -120,7 +120,7 @@ internal static class ManagementApi
         return Results.Content(user.ToJsonString(), "application/json");
     }
 
-    private static async Task<IResult> UpdateUserAsync(string id, HttpContext http, OrgState org)
+    private static async Task<IResult> UpdateUserAsync(string id, HttpContext http, OrgState org, TimeProvider clock)
     {
         JsonObject? body;
         try
@@ -137,13 +137,13 @@ internal static class ManagementApi
             {
                 if (body?["profile"] is JsonObject changes)
                     foreach (var (key, value) in changes) user["profile"]![key] = value?.DeepClone();
-                user["lastUpdated"] = OrgState.Time(DateTimeOffset.UtcNow);
+                user["lastUpdated"] = OrgState.Time(clock.GetUtcNow());
                 return Results.Content(user.ToJsonString(), "application/json");
             }
         });
     }
 
-    private static IResult Lifecycle(OrgState org, string id, string action, HttpContext http) => WithUser(org, id, user =>
+    private static IResult Lifecycle(OrgState org, string id, string action, HttpContext http, TimeProvider clock) => WithUser(org, id, user =>
     {
         lock (org.Gate)
         {
@@ -160,7 +160,7 @@ internal static class ManagementApi
             if (next == "404") return OktaErrors.Error(404, "E0000022", "The endpoint does not support the provided HTTP method");
             if (next is null) return OktaErrors.Error(403, "E0000038", $"This operation is not allowed in the user's current status.");
             user["status"] = next;
-            user["statusChanged"] = OrgState.Time(DateTimeOffset.UtcNow);
+            user["statusChanged"] = OrgState.Time(clock.GetUtcNow());
             if (action == "activate" && string.Equals(http.Request.Query["sendEmail"].FirstOrDefault(), "false", StringComparison.OrdinalIgnoreCase))
                 return Results.Content(new JsonObject { ["activationUrl"] = $"{http.Request.Scheme}://{http.Request.Host}/welcome/XE6wE17zmphl3KqAPFxO", ["activationToken"] = "XE6wE17zmphl3KqAPFxO" }.ToJsonString(), "application/json");
             return Results.Content("{}", "application/json");

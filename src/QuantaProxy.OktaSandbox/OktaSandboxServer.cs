@@ -50,10 +50,10 @@ public sealed class OktaSandboxServer : IAsyncDisposable
         var faults = new SandboxFaults();
         var stats = new SandboxStats();
         // Built first: it validates the service apps, and a bad option must fail before a host exists.
-        var authorizationServer = new OrgAuthorizationServer(options, faults, stats);
+        var authorizationServer = new OrgAuthorizationServer(options, faults, stats, options.Clock);
         var org = new OrgState(options);
-        var agents = new AgentAuthorization(options, org, faults, stats);
-        var hooks = new EventHookSystem(options.EventHooks, org, faults);
+        var agents = new AgentAuthorization(options, org, faults, stats, options.Clock);
+        var hooks = new EventHookSystem(options.EventHooks, org, faults, options.Clock);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
@@ -103,7 +103,7 @@ public sealed class OktaSandboxServer : IAsyncDisposable
                 http.Abort();
                 return;
             }
-            var now = DateTimeOffset.UtcNow;
+            var now = options.Clock.GetUtcNow();
             var window = now.ToUnixTimeSeconds() / 60;
             var bucket = buckets.AddOrUpdate(family, (window, 1), (_, b) => b.Window == window ? (window, b.Used + 1) : (window, 1));
             var reset = (window + 1) * 60;
@@ -126,7 +126,7 @@ public sealed class OktaSandboxServer : IAsyncDisposable
             await next(http);
         });
         app.Use(hooks.Tap.InvokeAsync);
-        ManagementApi.Map(app, org, stats);
+        ManagementApi.Map(app, org, stats, options.Clock);
         Governance.GovernanceApi.Map(app, org, new Governance.GovernanceState(org, options));
         authorizationServer.Map(app);
         agents.Map(app, tokens);

@@ -65,7 +65,7 @@ internal sealed class OrgState
         }
         // The log ends when the org starts: Okta's default System Log window is the last 7 days, so events dated with the
         // fixed epoch would never be seen by a query without since.
-        var logStart = DateTimeOffset.UtcNow.AddSeconds(-37.0 * options.SeedLogEvents);
+        var logStart = options.Clock.GetUtcNow().AddSeconds(-37.0 * options.SeedLogEvents);
         for (var l = 0; l < options.SeedLogEvents; l++)
         {
             var actor = userIds.Count == 0 ? "00u0000000000000000" : userIds[l % userIds.Count];

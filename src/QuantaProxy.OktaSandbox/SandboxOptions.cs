@@ -6,6 +6,9 @@ public sealed class SandboxOptions
     /// <summary>SSWS API tokens the org accepts (<c>Authorization: SSWS &lt;token&gt;</c>).</summary>
     public List<string> ApiTokens { get; } = [];
 
+    /// <summary>The org's clock: the system's unless a test moves time with a <see cref="SandboxClock"/>.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public int SeedUsers { get; set; } = 250;
     public int SeedGroups { get; set; } = 30;
     public int SeedApps { get; set; } = 12;

@@ -450,9 +450,10 @@ public sealed class OAuthServerTests
     {
         using var key = TestKey.EcP256("short-1");
         var app = new SandboxServiceApp { ClientId = DpopAppId, Keys = { key.PublicJwk() } };
+        var clock = new SandboxClock();
         await using var server = await OktaSandboxServer.StartAsync(new SandboxOptions
         {
-            SeedUsers = 3, SeedGroups = 1, SeedApps = 1, SeedLogEvents = 1, ServiceApps = { app },
+            Clock = clock, SeedUsers = 3, SeedGroups = 1, SeedApps = 1, SeedLogEvents = 1, ServiceApps = { app },
             AccessTokenLifetime = TimeSpan.FromSeconds(1), DpopNonceLifetime = TimeSpan.FromSeconds(1),
         });
         using var client = new OAuthTestClient(server.BaseAddress, DpopAppId, key);
@@ -462,7 +463,7 @@ public sealed class OAuthServerTests
         Assert.That(answer.Body!["expires_in"]!.GetValue<long>(), Is.EqualTo(1));
         var token = answer.Body["access_token"]!.GetValue<string>();
 
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        clock.Advance(TimeSpan.FromSeconds(2.2));
         var expired = await client.CallWithDpopAsync(HttpMethod.Get, "/api/v1/users", token);
         Assert.That(expired.Status, Is.EqualTo(401));
         Assert.That(expired.Challenge, Does.Contain($"error=\"invalid_token\", error_description=\"{InvalidToken}\""));

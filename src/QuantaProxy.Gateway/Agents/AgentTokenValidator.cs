@@ -11,7 +11,7 @@ namespace QuantaProxy.Gateway.Agents;
 /// against that issuer's published keys, audience, allowed algorithms and lifetime. Nothing of the token is believed
 /// before that verification succeeds.
 /// </summary>
-public sealed class AgentTokenValidator(TrustedIssuerRegistry registry, IOptions<AgentOptions> options) : TokenHandler
+public sealed class AgentTokenValidator(TrustedIssuerRegistry registry, IOptions<AgentOptions> options, TimeProvider time) : TokenHandler
 {
     public const string TrustedIssuerClaim = "qp:trusted_issuer_id";
     public const int MaxTokenLength = 16 * 1024;
@@ -78,6 +78,8 @@ public sealed class AgentTokenValidator(TrustedIssuerRegistry registry, IOptions
             ValidateLifetime = true,
             ValidateIssuerSigningKey = true,
             ClockSkew = options.Value.ClockSkew,
+            // The gateway's one clock: lifetimes are judged by the same time as delegations, approvals and caches.
+            LifetimeValidator = (notBefore, expires, _, p) => CheckLifetime(notBefore, expires, p.ClockSkew, time.GetUtcNow().UtcDateTime),
             // Keys are chosen by kid only; an unknown kid refreshes the keys (bounded) instead of trying every key.
             TryAllIssuerSigningKeys = false,
         };
@@ -87,6 +89,15 @@ public sealed class AgentTokenValidator(TrustedIssuerRegistry registry, IOptions
             throw new AgentTokenException("The token's issuer is not trusted.");
         result.ClaimsIdentity.AddClaim(new Claim(TrustedIssuerClaim, record.Id));
         return result;
+    }
+
+    /// <summary>The library's own rule (exp required, nbf honoured, skew both ways) on the gateway's clock instead of the machine's.</summary>
+    private static bool CheckLifetime(DateTime? notBefore, DateTime? expires, TimeSpan skew, DateTime now)
+    {
+        if (expires is not { } exp) throw new SecurityTokenNoExpirationException("The token has no expiry.");
+        if (exp.ToUniversalTime() + skew <= now) throw new SecurityTokenExpiredException("The token has expired.") { Expires = exp };
+        if (notBefore is { } nbf && nbf.ToUniversalTime() - skew > now) throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = nbf };
+        return true;
     }
 
     private static string Describe(Exception? e) => e switch

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
@@ -54,7 +55,8 @@ public static class GatewayApp
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddSingleton(TimeProvider.System);
+        // Tried first so a test host can supply its own clock.
+        services.TryAddSingleton(TimeProvider.System);
 
         services.AddGatewaySettings(configuration);
         services.AddStorage(configuration);

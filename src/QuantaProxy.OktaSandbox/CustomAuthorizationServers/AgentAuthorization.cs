@@ -10,10 +10,12 @@ internal sealed class AgentAuthorization : IDisposable
 {
     private readonly CustomTokenEndpoint _tokenEndpoint;
     private readonly AuthorizationCodes _codes;
+    private readonly TimeProvider _clock;
 
     public AgentAuthorization(SandboxOptions options, OrgState org, SandboxFaults faults, SandboxStats stats, TimeProvider? clock = null)
     {
         clock ??= TimeProvider.System;
+        _clock = clock;
         Agents = new AgentDirectory(options.ServiceApps);
         Servers = new CustomServerSet(options.AuthorizationServers, org, clock);
         var replays = new ReplayCache(clock);
@@ -31,7 +33,7 @@ internal sealed class AgentAuthorization : IDisposable
         DiscoveryEndpoints.Map(app, Servers);
         _tokenEndpoint.Map(app);
         _codes.Map(app);
-        TestIdTokenEndpoint.Map(app, Servers, apiTokens);
+        TestIdTokenEndpoint.Map(app, Servers, apiTokens, _clock);
     }
 
     public void Dispose() => Servers.Dispose();

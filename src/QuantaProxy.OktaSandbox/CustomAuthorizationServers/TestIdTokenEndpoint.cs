@@ -15,7 +15,7 @@ internal static class TestIdTokenEndpoint
     private const int MaxBodyBytes = 16 * 1024;
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(1);
 
-    public static void Map(WebApplication app, CustomServerSet servers, IReadOnlyList<byte[]> apiTokens) =>
+    public static void Map(WebApplication app, CustomServerSet servers, IReadOnlyList<byte[]> apiTokens, TimeProvider clock) =>
         // The CancellationToken parameter keeps the lambda off the RequestDelegate overload, which would drop the IResult.
         app.MapPost(Path, async (string serverId, HttpContext http, CancellationToken ct) =>
         {
@@ -42,7 +42,7 @@ internal static class TestIdTokenEndpoint
             var person = server.FindSignInUser(user!, out var problem);
             if (person is null) return OktaErrors.Invalid($"user: {problem}");
             var origin = $"{http.Request.Scheme}://{http.Request.Host.Value}";
-            var token = server.IssueIdToken(origin, person, clientId!, lifetime ?? server.IdTokenLifetime, DateTimeOffset.UtcNow, Text(body["nonce"]));
+            var token = server.IssueIdToken(origin, person, clientId!, lifetime ?? server.IdTokenLifetime, clock.GetUtcNow(), Text(body["nonce"]));
             return Results.Content(new JsonObject { ["id_token"] = token }.ToJsonString(), "application/json");
         });
 

@@ -9,13 +9,13 @@ namespace QuantaProxy.OktaSandbox.EventHooks;
 /// </summary>
 internal static class DeprovisioningApi
 {
-    public static void Map(WebApplication app, OrgState org, OrgEvents events)
+    public static void Map(WebApplication app, OrgState org, OrgEvents events, TimeProvider clock)
     {
-        app.MapDelete("/api/v1/users/{id}", (string id, HttpContext http) => DeleteUser(org, events, id, http));
+        app.MapDelete("/api/v1/users/{id}", (string id, HttpContext http) => DeleteUser(org, events, id, http, clock));
         app.MapDelete("/api/v1/apps/{appId}/users/{userId}", (string appId, string userId, HttpContext http) => Unassign(org, events, appId, userId, http));
     }
 
-    private static IResult DeleteUser(OrgState org, OrgEvents events, string idOrLogin, HttpContext http)
+    private static IResult DeleteUser(OrgState org, OrgEvents events, string idOrLogin, HttpContext http, TimeProvider clock)
     {
         string eventType;
         JsonObject target;
@@ -28,7 +28,7 @@ internal static class DeprovisioningApi
             if (user["status"]!.GetValue<string>() != "DEPROVISIONED")
             {
                 user["status"] = "DEPROVISIONED";
-                user["statusChanged"] = OrgState.Time(DateTimeOffset.UtcNow);
+                user["statusChanged"] = OrgState.Time(clock.GetUtcNow());
                 eventType = HookEventTypes.UserDeactivated;
             }
             else

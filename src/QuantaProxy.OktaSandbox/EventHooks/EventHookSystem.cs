@@ -11,6 +11,7 @@ internal sealed class EventHookSystem : IAsyncDisposable
     private readonly HookDispatcher _dispatcher;
     private readonly OrgState _org;
     private readonly int _maxHooks;
+    private readonly TimeProvider _clock;
 
     public EventHookSystem(EventHookOptions options, OrgState org, SandboxFaults faults, TimeProvider? clock = null)
     {
@@ -18,6 +19,7 @@ internal sealed class EventHookSystem : IAsyncDisposable
         clock ??= TimeProvider.System;
         _org = org;
         _maxHooks = options.MaxHooks;
+        _clock = clock;
         _registry = new EventHookRegistry(org, options.MaxHooks, clock);
         _http = new HookHttp(options.Timeout);
         _dispatcher = new HookDispatcher(_http, faults.EventHooks, Activity, options.RetryDelay, clock);
@@ -34,7 +36,7 @@ internal sealed class EventHookSystem : IAsyncDisposable
     public void Map(WebApplication app)
     {
         EventHooksApi.Map(app, _registry, new HookVerifier(_http), _maxHooks);
-        DeprovisioningApi.Map(app, _org, Events);
+        DeprovisioningApi.Map(app, _org, Events, _clock);
     }
 
     private static void Check(EventHookOptions options)

@@ -114,8 +114,8 @@ public sealed class AgentTokenTests
         using var agent = _world.Agent(_world.Sandbox.AuthorizationServer(ShortServerId));
         var token = (await agent.ClientCredentialsAsync("qp.proxy")).EnsureAccessToken();
         var exp = new JsonWebToken(token).ValidTo;
-        // Waiting out a one-second lifetime (clock skew is zero in this fixture); the assertion is on the answer, not on time.
-        await Task.Delay(exp - DateTime.UtcNow + TimeSpan.FromMilliseconds(1100));
+        // Past a one-second lifetime on the clock the sandbox and the gateway share (clock skew is zero in this fixture).
+        _world.Clock.Advance(exp - _world.Clock.GetUtcNow().UtcDateTime + TimeSpan.FromMilliseconds(1100));
         await AssertUnauthorizedAsync(token, "expired");
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using QuantaProxy.Gateway.Tests.Infrastructure;
@@ -20,8 +21,9 @@ public sealed class AgentWorld : IAsyncDisposable
     public const string StrangerId = "0oastranger00000001";
     public const string Ssws = "00agents-world-ssws";
 
-    private AgentWorld(OktaSandboxServer sandbox, GatewayHost gateway, TenantSession tenant, ServiceAppKeyPair agentKey, ServiceAppKeyPair strangerKey, HttpClient okta)
+    private AgentWorld(SandboxClock clock, OktaSandboxServer sandbox, GatewayHost gateway, TenantSession tenant, ServiceAppKeyPair agentKey, ServiceAppKeyPair strangerKey, HttpClient okta)
     {
+        Clock = clock;
         Sandbox = sandbox;
         Gateway = gateway;
         Tenant = tenant;
@@ -30,6 +32,8 @@ public sealed class AgentWorld : IAsyncDisposable
         Okta = okta;
     }
 
+    /// <summary>The one clock of the sandbox and the gateway: tests move it instead of waiting.</summary>
+    public SandboxClock Clock { get; }
     public OktaSandboxServer Sandbox { get; }
     public GatewayHost Gateway { get; }
     public TenantSession Tenant { get; }
@@ -52,7 +56,8 @@ public sealed class AgentWorld : IAsyncDisposable
     {
         var agentKey = new ServiceAppKeyPair("agent-kid-1");
         var strangerKey = new ServiceAppKeyPair("stranger-kid-1");
-        var options = new SandboxOptions { ApiTokens = { Ssws }, SeedUsers = 12, SeedGroups = 3, SeedApps = 1, SeedLogEvents = 3 };
+        var clock = new SandboxClock();
+        var options = new SandboxOptions { Clock = clock, ApiTokens = { Ssws }, SeedUsers = 12, SeedGroups = 3, SeedApps = 1, SeedLogEvents = 3 };
         options.ServiceApps.Add(new SandboxServiceApp { ClientId = AgentId, RequireDpop = false, Keys = { agentKey.PublicJsonWebKey } });
         options.ServiceApps.Add(new SandboxServiceApp { ClientId = StrangerId, RequireDpop = false, Keys = { strangerKey.PublicJsonWebKey } });
         foreach (var id in new[] { ServerId, ExchangeServerId, OtherServerId })
@@ -60,11 +65,11 @@ public sealed class AgentWorld : IAsyncDisposable
         options.EventHooks.RetryDelay = TimeSpan.FromMilliseconds(300);
         configure?.Invoke(options);
         var sandbox = await OktaSandboxServer.StartAsync(options);
-        var gateway = await GatewayHost.StartAsync(store, settings);
+        var gateway = await GatewayHost.StartAsync(store, settings, b => b.Services.AddSingleton<TimeProvider>(clock));
         var tenant = await TenantSession.CreateAsync(gateway, "agents");
         var okta = new HttpClient { BaseAddress = sandbox.BaseAddress };
         okta.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("SSWS", Ssws);
-        var world = new AgentWorld(sandbox, gateway, tenant, agentKey, strangerKey, okta);
+        var world = new AgentWorld(clock, sandbox, gateway, tenant, agentKey, strangerKey, okta);
         await world.ProvisionAsync();
         return world;
     }

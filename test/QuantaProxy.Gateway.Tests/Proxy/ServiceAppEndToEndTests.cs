@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -18,6 +19,8 @@ public sealed class ServiceAppEndToEndTests
     private const string ClientId = "0oaquantaproxy";
     private const string ReadOnlyClientId = "0oareadonly";
     private const string SandboxToken = "00svcapp-sandbox-token";
+    // Shared by the sandbox and the gateway: renewal and expiry are reached by moving it, not by waiting.
+    private readonly SandboxClock _clock = new();
     private OktaSandboxServer _okta = null!;
     private GatewayHost _host = null!;
     private TenantSession _tenant = null!;
@@ -30,11 +33,12 @@ public sealed class ServiceAppEndToEndTests
     {
         (_privateJwk, var publicJwk) = ServiceAppKeys.Rsa("rsa-1");
         (_readOnlyJwk, var readOnlyPublic) = ServiceAppKeys.EcP256("ec-1");
-        var options = new SandboxOptions { SeedUsers = 60, AccessTokenLifetime = TimeSpan.FromSeconds(4), ApiTokens = { SandboxToken } };
+        var options = new SandboxOptions { Clock = _clock, SeedUsers = 60, AccessTokenLifetime = TimeSpan.FromSeconds(4), ApiTokens = { SandboxToken } };
         options.ServiceApps.Add(new SandboxServiceApp { ClientId = ClientId, Keys = { publicJwk } });
         options.ServiceApps.Add(new SandboxServiceApp { ClientId = ReadOnlyClientId, Keys = { readOnlyPublic }, GrantedScopes = ["okta.users.read", "okta.groups.read"] });
         _okta = await OktaSandboxServer.StartAsync(options);
-        _host = await GatewayHost.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?> { ["QuantaProxy:Okta:CallTimeout"] = "00:00:05" });
+        _host = await GatewayHost.StartAsync(StoreKind.Sqlite, new Dictionary<string, string?> { ["QuantaProxy:Okta:CallTimeout"] = "00:00:05" },
+            b => b.Services.AddSingleton<TimeProvider>(_clock));
         _tenant = await TenantSession.CreateAsync(_host, "svcapp");
         _bundle = await _tenant.BundleJsonAsync(_host);
     }
@@ -242,7 +246,7 @@ public sealed class ServiceAppEndToEndTests
         var before = _okta.Stats.TokenRequests;
         await OkAsync(integration, "list_users", new { limit = 1 });
         // Tokens live 4 s, so the gateway renews them from 2 s on (half-life for short-lived tokens).
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        _clock.Advance(TimeSpan.FromSeconds(2.2));
         var answer = await OkAsync(integration, "list_users", new { limit = 1 });
         Assert.That(answer["status"]!.GetValue<int>(), Is.EqualTo(200));
         Assert.That(_okta.Stats.TokenRequests - before, Is.EqualTo(4), "a second token was requested");
@@ -266,7 +270,7 @@ public sealed class ServiceAppEndToEndTests
         var integration = await FullIntegrationAsync();
         await OkAsync(integration, "list_users", new { limit = 1 });
         // The token is still valid at Okta for another ~1.8 s, but due for renewal; renewal fails.
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        _clock.Advance(TimeSpan.FromSeconds(2.2));
         _okta.Faults.FailTokenRequests(100);
         var requestsBefore = _okta.Stats.Requests;
         var (status, problem) = await CallAsync(integration, "list_users", new { limit = 1 });
