@@ -42,6 +42,8 @@ public sealed class ConsoleEnvironment : IAsyncDisposable
     public Tenant Other { get; private set; } = null!;
     public string AdminLogin { get; private set; } = "";
     public string NoRoleLogin { get; private set; } = "";
+    /// <summary>A person whose only mapped group is the auditors' (read-only).</summary>
+    public string AuditorLogin { get; private set; } = "";
     public string Issuer => Sandbox.AuthorizationServer(AuthServerId).Issuer.ToString().TrimEnd('/');
     public string UserDataDir { get; } = Path.Combine(Path.GetTempPath(), "qp-console-chromium-" + Guid.NewGuid().ToString("N"));
 
@@ -100,7 +102,7 @@ public sealed class ConsoleEnvironment : IAsyncDisposable
                 issuer = Issuer, client_id = ClientId,
                 role_groups = new Dictionary<string, string[]> { ["tenant_admin"] = [AdminGroup], ["auditor"] = [AuditorGroup] },
             });
-        (AdminLogin, NoRoleLogin) = await FindUsersAsync();
+        (AdminLogin, NoRoleLogin, AuditorLogin) = await FindUsersAsync();
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
@@ -159,7 +161,7 @@ public sealed class ConsoleEnvironment : IAsyncDisposable
         return new Tenant(tenantId, apiKey, _hmacKeys[tenantId], seed, registered["key_id"]!.GetValue<string>(), credential, integration);
     }
 
-    private async Task<(string Admin, string NoRole)> FindUsersAsync()
+    private async Task<(string Admin, string NoRole, string Auditor)> FindUsersAsync()
     {
         using var okta = new HttpClient { BaseAddress = Sandbox.BaseAddress };
         okta.DefaultRequestHeaders.Add("Authorization", "SSWS " + OktaToken);
@@ -170,7 +172,9 @@ public sealed class ConsoleEnvironment : IAsyncDisposable
         var mapped = admins.Concat(auditors).Select(u => u!["id"]!.GetValue<string>()).ToHashSet();
         var users = JsonNode.Parse(await okta.GetStringAsync("/api/v1/users?limit=50"))!.AsArray();
         var noRole = users.First(u => !mapped.Contains(u!["id"]!.GetValue<string>()))!["profile"]!["login"]!.GetValue<string>();
-        return (admins[0]!["profile"]!["login"]!.GetValue<string>(), noRole);
+        var adminIds = admins.Select(u => u!["id"]!.GetValue<string>()).ToHashSet();
+        var auditor = auditors.First(u => !adminIds.Contains(u!["id"]!.GetValue<string>()))!["profile"]!["login"]!.GetValue<string>();
+        return (admins[0]!["profile"]!["login"]!.GetValue<string>(), noRole, auditor);
     }
 
     public async Task<JsonNode> OkAsync(HttpMethod method, string path, string key, object? body = null)

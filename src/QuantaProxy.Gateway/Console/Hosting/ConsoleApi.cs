@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
@@ -21,9 +22,13 @@ public sealed record ConsoleApiResult(int Status, JsonNode? Body)
 /// Runs a console action through the API endpoint that does it — the same handler, scope checks, tenant resolution, intent and
 /// outcome events, error handling and refusal events — with the signed-in person (or bootstrap admin key) as the caller. The
 /// endpoint is found by its name and invoked in-process on a request of its own (its own request id and audit event), so no
-/// API key is minted for a person and the API's schemes are untouched.
+/// API key is minted for a person and the API's schemes are untouched. The endpoint's authorization metadata (its scope policy)
+/// is evaluated against the person's principal first, as the authorization middleware does for an API call: an in-process call
+/// skips that middleware, so without this an auditor's session could run any write the console offers a form for.
 /// </summary>
-public sealed class ConsoleApi(EndpointDataSource endpoints, AuditRecorder recorder, ILogger<ErrorHandlingMiddleware> errorLogger, TimeProvider time)
+public sealed class ConsoleApi(
+    EndpointDataSource endpoints, AuditRecorder recorder, ILogger<ErrorHandlingMiddleware> errorLogger, TimeProvider time,
+    IAuthorizationPolicyProvider policies, IAuthorizationService authorization)
 {
     private Dictionary<string, RouteEndpoint>? _byName;
 
@@ -75,7 +80,7 @@ public sealed class ConsoleApi(EndpointDataSource endpoints, AuditRecorder recor
             {
                 CallerContext.Set(ctx, caller);
                 AuditContext.Begin(ctx, time);
-                return endpoint.RequestDelegate!(ctx);
+                return AuthorizeThenRunAsync(ctx, endpoint);
             }, recorder, errorLogger);
             await new RequestIdMiddleware(errors.InvokeAsync, time).InvokeAsync(inner);
         }
@@ -98,6 +103,29 @@ public sealed class ConsoleApi(EndpointDataSource endpoints, AuditRecorder recor
             }
         }
         return new ConsoleApiResult(status, json);
+    }
+
+    /// <summary>
+    /// A refusal is thrown inside the error middleware, so it is answered and recorded in the tenant's chain exactly as the API's
+    /// <see cref="ScopeRefusalResultHandler"/> does it.
+    /// </summary>
+    private async Task AuthorizeThenRunAsync(HttpContext context, RouteEndpoint endpoint)
+    {
+        if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null)
+        {
+            var policy = await AuthorizationPolicy.CombineAsync(policies, endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>(),
+                endpoint.Metadata.GetOrderedMetadata<AuthorizationPolicy>()) ?? await policies.GetFallbackPolicyAsync();
+            // No policy at all would be an endpoint nobody declared: refused rather than assumed open.
+            if (policy is null) throw new ApiException(StatusCodes.Status403Forbidden, ProblemCodes.InsufficientScope, "This action declares no authorization.");
+            var result = await authorization.AuthorizeAsync(context.User, context, policy);
+            if (!result.Succeeded)
+            {
+                var missing = result.Failure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault();
+                throw new ApiException(StatusCodes.Status403Forbidden, ProblemCodes.InsufficientScope,
+                    missing is null ? "Your console role does not allow this action." : $"Your console role lacks the scope '{missing.Scope}'.");
+            }
+        }
+        await endpoint.RequestDelegate!(context);
     }
 
     private RouteEndpoint Find(string name)
