@@ -10,8 +10,9 @@ namespace QuantaProxy.Gateway.Policies;
 /// <summary>A tenant's policy set, parsed and schema-checked: what the policy stage evaluates.</summary>
 public sealed class ActivePolicySet
 {
-    private ActivePolicySet(long version, string sha256, PolicySet set, bool refersToTarget)
+    private ActivePolicySet(long version, string sha256, PolicySet set, bool refersToTarget, bool refersToTargetGroup)
     {
+        RefersToTargetGroup = refersToTargetGroup;
         Version = version;
         Sha256 = sha256;
         Set = set;
@@ -23,6 +24,8 @@ public sealed class ActivePolicySet
     public PolicySet Set { get; }
     /// <summary>Some policy mentions <c>target</c>, so the facts about the Okta user acted on must be read.</summary>
     public bool RefersToTarget { get; }
+    /// <summary>Some policy mentions <c>target_group</c>, so the Okta group acted on must be read.</summary>
+    public bool RefersToTargetGroup { get; }
     /// <summary>The first 12 hex digits of the hash: what every proxy event names.</summary>
     public string ShortHash => Sha256[..12];
 
@@ -51,7 +54,8 @@ public sealed class ActivePolicySet
             var more = violations.Count > 1 ? $" ({violations.Count - 1} more)" : "";
             throw new ApiException(400, PolicyProblemCodes.PolicySchema, $"Line {v.Location.Line}, column {v.Location.Column}: {v.PolicyId}: {v.Message}{more}", "policies");
         }
-        return new ActivePolicySet(version, Hash(text), set, text.Contains("target", StringComparison.Ordinal));
+        return new ActivePolicySet(version, Hash(text), set, text.Contains("target", StringComparison.Ordinal),
+            text.Contains("target_group", StringComparison.Ordinal));
     }
 
     /// <summary>A stored version (checked when it was uploaded; checked again, since the catalog may have changed since).</summary>

@@ -25,8 +25,10 @@ public static class PolicyEndpoints
     public sealed record HypotheticalHuman(string? Id = null, string? Login = null, string? Status = null, IReadOnlyList<string>? Groups = null);
     public sealed record HypotheticalAgent(string? Issuer = null, string? ClientId = null);
     public sealed record HypotheticalTarget(string? Status = null, IReadOnlyList<string>? Groups = null);
+    public sealed record HypotheticalTargetGroup(string? Id = null, string? Name = null, string? Type = null);
     public sealed record EvaluateRequest(string? IntegrationId = null, string? Operation = null, JsonElement? Payload = null, string? TenantId = null, string? ApiKeyId = null,
-        HypotheticalAgent? Agent = null, HypotheticalHuman? Human = null, HypotheticalTarget? Target = null, long? CallsToday = null, DateTimeOffset? At = null);
+        HypotheticalAgent? Agent = null, HypotheticalHuman? Human = null, HypotheticalTarget? Target = null, long? CallsToday = null, DateTimeOffset? At = null,
+        HypotheticalTargetGroup? TargetGroup = null);
     public sealed record EvaluateResponse(string Decision, bool PolicySetActive, long? Version, string? Sha256, IReadOnlyList<string> DeterminingPolicies,
         IReadOnlyList<string> Reasons, IReadOnlyList<string> Errors, int ApprovalsRequired, string Principal, string Action, IReadOnlyList<string> ActionGroups, string Resource,
         IReadOnlyDictionary<string, object> Context, string AuditEventId);
@@ -144,7 +146,10 @@ public static class PolicyEndpoints
             ? new PolicyHuman(h.Id ?? throw ApiException.BadRequest("human.id is required.", "human.id"), h.Login ?? "", h.Status ?? "ACTIVE", h.Groups ?? [])
             : null;
         var target = request.Target is { } t ? new PolicyTarget(t.Status ?? "ACTIVE", t.Groups ?? []) : null;
-        var facts = new PolicyFacts(principal, operation, integration, human, bound.Arguments, target, request.At ?? time.GetUtcNow(), request.CallsToday ?? 0);
+        var group = request.TargetGroup is { } g
+            ? new PolicyTargetGroup(g.Id ?? throw ApiException.BadRequest("target_group.id is required.", "target_group.id"), g.Name ?? "", g.Type ?? "OKTA_GROUP")
+            : null;
+        var facts = new PolicyFacts(principal, operation, integration, human, bound.Arguments, target, request.At ?? time.GetUtcNow(), request.CallsToday ?? 0, group);
 
         var set = await cache.GetAsync(tenantId, http.RequestAborted);
         var groups = GatewayPolicySchema.GroupsOf(operation);

@@ -21,9 +21,12 @@ public sealed record PolicyHuman(string Id, string Login, string Status, IReadOn
 /// <summary>The Okta user a call acts on (<c>args.user_id</c>), as Okta reports them (group ids).</summary>
 public sealed record PolicyTarget(string Status, IReadOnlyCollection<string> Groups);
 
+/// <summary>The Okta group a call acts on (<c>args.group_id</c>): its id, name and Okta type (<c>OKTA_GROUP</c>, <c>APP_GROUP</c>, <c>BUILT_IN</c>).</summary>
+public sealed record PolicyTargetGroup(string Id, string Name, string Type);
+
 /// <summary>Everything a policy can read about one call; <see cref="Context"/> is <c>context</c> as the policies see it.</summary>
 public sealed record PolicyFacts(PolicyPrincipal Principal, OktaOperation Operation, IntegrationRecord Integration, PolicyHuman? Human,
-    IReadOnlyList<OktaArgument> Arguments, PolicyTarget? Target, DateTimeOffset Now, long CallsToday)
+    IReadOnlyList<OktaArgument> Arguments, PolicyTarget? Target, DateTimeOffset Now, long CallsToday, PolicyTargetGroup? TargetGroup = null)
 {
     /// <summary>The UTC day the call is counted under.</summary>
     public static string Day(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -47,6 +50,8 @@ public sealed record PolicyFacts(PolicyPrincipal Principal, OktaOperation Operat
             context["human"] = new SortedDictionary<string, object>(StringComparer.Ordinal) { ["id"] = h.Id, ["login"] = h.Login, ["status"] = h.Status, ["groups"] = h.Groups.Order(StringComparer.Ordinal).ToArray() };
         if (Target is { } t)
             context["target"] = new SortedDictionary<string, object>(StringComparer.Ordinal) { ["status"] = t.Status, ["groups"] = t.Groups.Order(StringComparer.Ordinal).ToArray() };
+        if (TargetGroup is { } g)
+            context["target_group"] = new SortedDictionary<string, object>(StringComparer.Ordinal) { ["id"] = g.Id, ["name"] = g.Name, ["type"] = g.Type };
         return context;
     }
 }

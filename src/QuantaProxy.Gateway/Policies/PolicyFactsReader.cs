@@ -10,7 +10,7 @@ namespace QuantaProxy.Gateway.Policies;
 /// groups of the person an agent acts for, and (only when some policy mentions <c>target</c>) the status and groups of
 /// the user the call acts on. A fact that cannot be read refuses the call (503) rather than being guessed.
 /// </summary>
-public sealed class PolicyFactsReader(OktaPersonDirectory people, ILogger<PolicyFactsReader> logger)
+public sealed class PolicyFactsReader(OktaPersonDirectory people, OktaGroupDirectory groups, ILogger<PolicyFactsReader> logger)
 {
     public async Task<PolicyHuman> HumanAsync(IntegrationRecord integration, OktaPerson person, CancellationToken ct)
     {
@@ -26,11 +26,21 @@ public sealed class PolicyFactsReader(OktaPersonDirectory people, ILogger<Policy
         return target is null ? null : new PolicyTarget(target.Status, target.GroupIds ?? new HashSet<string>());
     }
 
-    private async Task<OktaPerson?> ReadAsync(IntegrationRecord integration, string idOrLogin, string what, CancellationToken ct)
+    /// <summary>The group the call acts on (its <c>group_id</c> argument), or null when it names none or Okta does not know it.</summary>
+    public async Task<PolicyTargetGroup?> TargetGroupAsync(IntegrationRecord integration, IReadOnlyList<OktaArgument> arguments, CancellationToken ct)
+    {
+        if (arguments.FirstOrDefault(a => a.Name == "group_id")?.Value is not string groupId) return null;
+        return await ReadOrRefuseAsync(() => groups.FindAsync(integration, groupId, ct), integration, "target_group");
+    }
+
+    private Task<OktaPerson?> ReadAsync(IntegrationRecord integration, string idOrLogin, string what, CancellationToken ct) =>
+        ReadOrRefuseAsync(() => people.FindAsync(integration, idOrLogin, withGroups: true, ct), integration, what);
+
+    private async Task<T?> ReadOrRefuseAsync<T>(Func<Task<T?>> read, IntegrationRecord integration, string what) where T : class
     {
         try
         {
-            return await people.FindAsync(integration, idOrLogin, withGroups: true, ct);
+            return await read();
         }
         catch (Exception e) when (e is OktaCallException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
         {

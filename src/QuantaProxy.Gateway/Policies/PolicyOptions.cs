@@ -18,6 +18,9 @@ public sealed class PolicyOptions
     /// </summary>
     public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a replica reuses what Okta said about a group a call acts on (<c>context.target_group</c>); zero reads it every time.</summary>
+    public TimeSpan TargetGroupCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a call held for approval waits for its approvals before it expires (never run).</summary>
     public TimeSpan ApprovalLifetime { get; set; } = TimeSpan.FromHours(24);
 }
@@ -35,6 +38,8 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             errors.Add($"{PolicyOptions.Section}:CacheTtl must be between 00:00:00 and 00:00:01.");
         if (o.ApprovalLifetime < TimeSpan.FromMinutes(1) || o.ApprovalLifetime > TimeSpan.FromDays(7))
             errors.Add($"{PolicyOptions.Section}:ApprovalLifetime must be between 00:01:00 and 7.00:00:00.");
+        if (o.TargetGroupCacheTtl < TimeSpan.Zero || o.TargetGroupCacheTtl > TimeSpan.FromMinutes(5))
+            errors.Add($"{PolicyOptions.Section}:TargetGroupCacheTtl must be between 00:00:00 and 00:05:00.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

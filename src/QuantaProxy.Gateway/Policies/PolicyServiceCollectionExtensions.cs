@@ -13,6 +13,7 @@ public static class PolicyServiceCollectionExtensions
         services.AddSingleton<PolicyCache>();
         services.AddSingleton<KillSwitchStore>();
         services.AddSingleton<KillSwitchCache>();
+        services.AddSingleton<OktaGroupDirectory>();
         services.AddSingleton<PolicyFactsReader>();
         services.AddSingleton<ApprovalStore>();
         services.AddSingleton<ApprovalService>();

@@ -68,8 +68,9 @@ public sealed class PolicyStage(PolicyCache policies, KillSwitchCache killSwitch
         var now = time.GetUtcNow();
         var human = outbound.Human is { } person ? await facts.HumanAsync(integration, person, ct) : null;
         var target = set.RefersToTarget ? await facts.TargetAsync(integration, arguments, ct) : null;
+        var group = set.RefersToTargetGroup ? await facts.TargetGroupAsync(integration, arguments, ct) : null;
         var callsToday = await store.CountCallAsync(outbound.TenantId, principal.CountKey, PolicyFacts.Day(now), ct);
-        return new PolicyFacts(principal, outbound.ResolvedOperation, integration, human, arguments, target, now, callsToday);
+        return new PolicyFacts(principal, outbound.ResolvedOperation, integration, human, arguments, target, now, callsToday, group);
     }
 
     private async Task CheckKillSwitchesAsync(OutboundCall outbound, CancellationToken ct)

@@ -84,6 +84,12 @@ public static class QuantaProxySchema
                 ["status"] = Req(SchemaType.String),
                 ["groups"] = Req(groups),
             })),
+            ["target_group"] = Opt(SchemaType.Record(new Dictionary<string, AttributeSchema>
+            {
+                ["id"] = Req(SchemaType.String),
+                ["name"] = Req(SchemaType.String),
+                ["type"] = Req(SchemaType.String),
+            })),
             ["time"] = Req(SchemaType.Record(new Dictionary<string, AttributeSchema>
             {
                 ["hour"] = Req(SchemaType.Long),

@@ -27,13 +27,14 @@ public sealed class DocumentedPolicyTests
     private static ActivePolicySet Load(string name) =>
         ActivePolicySet.Compile(File.ReadAllText(Path.Combine(DocsDirectory(), name)), 1, new PolicyOptions());
 
-    private static PolicyOutcome Decide(string file, string operation, object? args = null, PolicyTarget? target = null, PolicyHuman? human = null, DateTimeOffset? at = null)
+    private static PolicyOutcome Decide(string file, string operation, object? args = null, PolicyTarget? target = null, PolicyHuman? human = null, DateTimeOffset? at = null,
+        PolicyTargetGroup? group = null)
     {
         Assert.That(OktaOperationCatalog.Default.TryGet(operation, out var op), Is.True, operation);
         var payload = System.Text.Json.JsonSerializer.SerializeToElement(args ?? new { });
         var bound = op.Validate(payload);
         var facts = new PolicyFacts(PolicyPrincipal.Agent("https://idp.example.com", "helpdesk-bot", Integration.TenantId), op, Integration, human, bound.Arguments,
-            target, at ?? TuesdayNoon, 0);
+            target, at ?? TuesdayNoon, 0, group);
         return PolicyEvaluator.Evaluate(Load(file), facts);
     }
 
@@ -65,6 +66,20 @@ public sealed class DocumentedPolicyTests
         Assert.That(Decide("never-touch-administrators.cedar", "deactivate_user", new { user_id = "00u1" }, admin).Allowed, Is.False);
         Assert.That(Decide("never-touch-administrators.cedar", "get_user", new { user_id = "00u1" }, admin).Allowed, Is.True);
         Assert.That(Decide("never-touch-administrators.cedar", "suspend_user", new { user_id = "00u2" }, new PolicyTarget("ACTIVE", [Contractors])).Allowed, Is.True);
+    }
+
+    [Test]
+    public void Nobody_is_added_to_Administrators_but_other_groups_change_freely()
+    {
+        var args = new { group_id = Administrators, user_id = "00u2" };
+        var admins = new PolicyTargetGroup(Administrators, "Administrators", "OKTA_GROUP");
+        var adding = Decide("never-touch-administrators.cedar", "add_user_to_group", args, group: admins);
+        Assert.That(adding.DeterminingPolicies, Is.EqualTo(new[] { "never-grow-administrators" }));
+        Assert.That(adding.Reasons[0], Does.Contain("managed in Okta"));
+        Assert.That(Decide("never-touch-administrators.cedar", "remove_user_from_group", args, group: admins).Allowed, Is.False);
+        Assert.That(Decide("never-touch-administrators.cedar", "list_group_members", new { group_id = Administrators }, group: admins).Allowed, Is.True);
+        Assert.That(Decide("never-touch-administrators.cedar", "add_user_to_group", new { group_id = Contractors, user_id = "00u2" },
+            group: new PolicyTargetGroup(Contractors, "Contractors", "OKTA_GROUP")).Allowed, Is.True);
     }
 
     [Test]

@@ -191,6 +191,32 @@ public sealed class TenantPolicyTests(StoreKind store)
     }
 
     [Test]
+    public async Task A_policy_on_the_target_group_reads_its_name_and_type_from_Okta()
+    {
+        using var okta = new HttpClient { BaseAddress = _okta.BaseAddress };
+        okta.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("SSWS", Token);
+        var groups = JsonNode.Parse(await okta.GetStringAsync("/api/v1/groups?limit=200"))!.AsArray();
+        var protectedGroup = groups[1]!; // groups[0] is Everyone (BUILT_IN), whose membership Okta manages itself
+        var otherGroup = groups[2]!["id"]!.GetValue<string>();
+        var name = protectedGroup["profile"]!["name"]!.GetValue<string>();
+        var user = JsonNode.Parse(await okta.GetStringAsync("/api/v1/users?limit=1"))!.AsArray()[0]!["id"]!.GetValue<string>();
+        await UploadAsync($$"""
+            @id("all") permit(principal, action, resource);
+            @id("protect-group") @reason("Membership of {{name}} is managed in Okta only")
+            forbid(principal, action in QuantaProxy::Action::"write", resource)
+              when { context has target_group && context.target_group.name == "{{name}}" && context.target_group.type like "*GROUP*" };
+            """);
+        var (status, body) = await CallAsync("add_user_to_group", new { group_id = protectedGroup["id"]!.GetValue<string>(), user_id = user });
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden), body?.ToJsonString());
+        Assert.That(body!["code"]!.GetValue<string>(), Is.EqualTo("policy_denied"));
+        Assert.That(body.ToJsonString(), Does.Contain("protect-group").And.Contain("managed in Okta only"));
+        (status, body) = await CallAsync("add_user_to_group", new { group_id = otherGroup, user_id = user });
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body?.ToJsonString());
+        (status, body) = await CallAsync("get_group", new { group_id = protectedGroup["id"]!.GetValue<string>() });
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), "reads of the group are not writes");
+    }
+
+    [Test]
     public async Task A_dry_run_answers_the_decision_and_the_facts_without_calling_Okta()
     {
         await UploadAsync("""
