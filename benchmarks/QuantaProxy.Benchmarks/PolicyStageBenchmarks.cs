@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using QuantaProxy.Gateway.Integrations;
@@ -16,30 +15,13 @@ namespace QuantaProxy.Benchmarks;
 [MemoryDiagnoser]
 public class PolicyStageBenchmarks
 {
-    private static readonly string[] Operations =
-        ["list_users", "get_user", "list_groups", "update_user", "add_user_to_group", "remove_user_from_group", "deactivate_user", "suspend_user"];
-
     private ActivePolicySet _set = null!;
     private PolicyFacts _facts = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var text = new StringBuilder();
-        for (var i = 0; i < 100; i++)
-        {
-            var op = Operations[i % Operations.Length];
-            var condition = (i % 4) switch
-            {
-                0 => "principal.tenant == \"ten_1\" && context.time.hour >= 8 && context.time.hour < 18",
-                1 => "context has human && context.human.groups.contains(\"00gadmins\")",
-                2 => "context.calls_today < 1000 && resource.okta_domain like \"*.okta.com\"",
-                _ => "context.args has limit && context.args.limit <= 200",
-            };
-            var effect = i % 10 == 9 ? "forbid" : "permit";
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"@id(\"p{i}\")\n{effect}(principal, action == QuantaProxy::Action::\"{op}\", resource)\nwhen {{ {condition} }};\n");
-        }
-        _set = ActivePolicySet.Compile(text.ToString(), 1, new PolicyOptions());
+        _set = ActivePolicySet.Compile(BenchmarkPolicySet.Generate(100), 1, new PolicyOptions());
         OktaOperationCatalog.Default.TryGet("list_users", out var operation);
         var arguments = operation.Validate(JsonSerializer.SerializeToElement(new { limit = 50, search = "profile.department eq \"Sales\"" })).Arguments;
         var integration = new IntegrationRecord("int_1", "ten_1", "okta-prod", "okta", "https://acme.okta.com", "vlt_1", [], [], "", "");

@@ -104,6 +104,7 @@ switch (command)
             GlobalWarmup = TimeSpan.FromSeconds(double.Parse(Option("--global-warmup-seconds", "2"), CultureInfo.InvariantCulture)),
             WorkParent = Option("--work-dir", "") is { Length: > 0 } work ? work : null,
             KeepWork = args.Contains("--keep-work"),
+            Policies = int.Parse(Option("--policies", "0"), CultureInfo.InvariantCulture),
             PerfWindow = TimeSpan.FromSeconds(double.Parse(Option("--perf-seconds", "0"), CultureInfo.InvariantCulture)),
             BuildSeconds = Option("--build-seconds", "") is { Length: > 0 } build ? double.Parse(build, CultureInfo.InvariantCulture) : null,
         };

@@ -108,4 +108,4 @@ internal sealed record LoadReport(
 /// <summary>The settings a reader needs to interpret the numbers.</summary>
 internal sealed record LoadSettingsSummary(
     IReadOnlyList<int> Clients, double CellSeconds, double WarmupSeconds, double GlobalWarmupSeconds, double SoakSeconds, int SeedUsers, string Kms, string Storage,
-    IReadOnlyDictionary<string, string> GatewaySettings);
+    IReadOnlyDictionary<string, string> GatewaySettings, int Policies = 0);

@@ -16,6 +16,12 @@ internal sealed record LoadSettings(
     /// <summary>After each full-proxy cell, this long a window of the same load profiled with <c>perf</c> (zero: no profile).</summary>
     public TimeSpan PerfWindow { get; init; }
 
+    /// <summary>
+    /// A tenant policy set of this many policies, active during the load (zero: none, the policy stage is skipped). One of
+    /// them permits reads, the rest are the policy-stage benchmark's set, so every call is evaluated against all of them.
+    /// </summary>
+    public int Policies { get; init; }
+
     /// <summary>Keep the work folder (logs and data) for a look afterwards.</summary>
     public bool KeepWork { get; init; }
 

@@ -70,6 +70,11 @@ internal static class SeparateProcessBenchmark
 
             var (apiKey, integrationId, bundle) = await ProxyLoadBenchmark.ProvisionAsync(http, gatewayUri, dataDir, sandboxUri, oktaToken);
             var serviceAppIntegration = await serviceApp.ProvisionAsync(http, gatewayUri, apiKey, sandboxUri);
+            if (settings.Policies > 0)
+            {
+                await UploadPoliciesAsync(http, gatewayUri, apiKey, settings.Policies);
+                say($"tenant policy set of {settings.Policies} policies active");
+            }
             var targets = new LoadTargets(http, sandboxUri, gatewayUri, oktaToken, apiKey, integrationId, serviceAppIntegration);
             int answerBytes;
             using (bundle)
@@ -171,7 +176,8 @@ internal static class SeparateProcessBenchmark
                 machine = machine with { LoadAverageAtEnd = MachineInfo.LoadAverage() };
                 var summary = new LoadSettingsSummary(settings.Clients, settings.Cell.TotalSeconds, settings.Warmup.TotalSeconds, settings.GlobalWarmup.TotalSeconds, settings.Soak.TotalSeconds, settings.SeedUsers,
                     kms is null ? "Local key wrapper" : $"AwsKms against {kms.Url} (KMS-compatible server)", "SQLite (WAL, synchronous=FULL) in the throwaway data folder",
-                    gatewaySettings.Where(p => !p.Key.StartsWith("AWS_", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+                    gatewaySettings.Where(p => !p.Key.StartsWith("AWS_", StringComparison.Ordinal)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+                    settings.Policies);
                 var report = new LoadReport(started, clock.Elapsed.TotalSeconds, settings.BuildSeconds, settings.Command, machine, summary, gatewayStartSeconds, warmup, idleRss, crypto, cells, soak,
                     sinceStart, duringLoad, [], serviceAppCounts) { Profiles = profiles };
                 return report with { Targets = TargetChecks.Evaluate(report) };
@@ -257,6 +263,20 @@ internal static class SeparateProcessBenchmark
     }
 
     /// <summary>One call through the full proxy, verified (both signatures, request id, freshness) and opened with the tenant's bundle.</summary>
+    /// <summary>The benchmark's policy set plus one permit for reads, so the load's <c>list_users</c> is allowed after every policy is evaluated.</summary>
+    private static async Task UploadPoliciesAsync(HttpClient http, Uri gateway, string apiKey, int count)
+    {
+        var text = QuantaProxy.Benchmarks.BenchmarkPolicySet.Generate(count - 1)
+            + "@id(\"reads\")\npermit(principal, action in QuantaProxy::Action::\"read\", resource);\n";
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(gateway, "/api/v2/policies"))
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { policies = text }),
+        };
+        request.Headers.Add("X-API-Key", apiKey);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"policy upload: {await response.Content.ReadAsStringAsync()}");
+    }
+
     private static async Task<int> CheckOneEnvelopeAsync(LoadTargets targets, TenantKeyBundle bundle, string when, CancellationToken ct)
     {
         var requestId = "req_loadcheck" + Guid.NewGuid().ToString("N")[..12];
