@@ -1,6 +1,6 @@
 namespace QuantaProxy.Gateway.Kms;
 
-/// <summary>A snapshot of <see cref="UnwrappedKeyCache"/> counters, cumulative since the cache was created.</summary>
+/// <summary>A snapshot of <see cref="UnwrappedKeyCache"/> (or unsealed credential cache) counters, cumulative since the cache was created.</summary>
 /// <param name="Hits">Uses served by a key already in memory.</param>
 /// <param name="Misses">Uses that found no usable key in memory and waited for an unwrap (their own or a concurrent one).</param>
 /// <param name="UnwrapCalls">Calls made to the unwrap function (concurrent misses of one key share one call).</param>
@@ -15,4 +15,8 @@ public readonly record struct KmsCacheStats(
     long UnwrapFailures,
     long Evictions,
     long Expirations,
-    int Entries);
+    int Entries)
+{
+    internal static KmsCacheStats From(SecretCacheCounters counters) =>
+        new(counters.Hits, counters.Misses, counters.Loads, counters.LoadFailures, counters.Evictions, counters.Expirations, counters.Entries);
+}

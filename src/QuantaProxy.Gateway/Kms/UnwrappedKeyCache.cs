@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 
 namespace QuantaProxy.Gateway.Kms;
@@ -17,30 +16,14 @@ namespace QuantaProxy.Gateway.Kms;
 /// <see cref="KmsUnavailableException"/>, and the first call after KMS returns succeeds again.</para>
 /// <para>The cache key must identify one wrapped key exactly (for example <c>ten_…/vault-kem/vkk_…</c>): on a hit,
 /// the unwrap function is not called.</para>
+/// <para>Every kind of key shares one <see cref="SecretCache{TSecret}"/>, so <c>CacheMaxEntries</c> bounds them together
+/// and a cache key names one key whatever type a caller asks for it as.</para>
 /// </remarks>
 public sealed class UnwrappedKeyCache : IDisposable
 {
-    public const int MaxCacheKeyLength = 512;
+    public const int MaxCacheKeyLength = SecretCacheKey.MaxLength;
 
-    private readonly TimeProvider _time;
-    private readonly string _name;
-    private readonly long _ttlTimestampTicks;
-    private readonly long _maxUses;
-    private readonly int _maxEntries;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly LinkedList<Entry> _recency = new(); // most recently used first
-    private readonly Dictionary<string, Task<Entry>> _loads = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _shutdown = new();
-    private readonly ITimer _sweeper;
-    private bool _disposed;
-
-    private long _hits;
-    private long _misses;
-    private long _unwrapCalls;
-    private long _unwrapFailures;
-    private long _evictions;
-    private long _expirations;
+    private readonly SecretCache<ExpandedKey> _cache;
 
     public UnwrappedKeyCache(IOptions<KmsOptions> options, TimeProvider timeProvider)
         : this((options ?? throw new ArgumentNullException(nameof(options))).Value.CacheTtl, options.Value.CacheMaxUses, options.Value.CacheMaxEntries, timeProvider, "kms")
@@ -50,20 +33,10 @@ public sealed class UnwrappedKeyCache : IDisposable
     /// <param name="name">The <c>cache</c> tag of this cache's lookups in <c>quantaproxy.keys.cache_lookups</c>.</param>
     public UnwrappedKeyCache(TimeSpan ttl, long maxUses, int maxEntries, TimeProvider timeProvider, string name)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ttl, TimeSpan.Zero, "CacheTtl");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxUses, 1, "CacheMaxUses");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1, "CacheMaxEntries");
-
-        _time = timeProvider;
-        _name = name;
-        _ttlTimestampTicks = (long)Math.Min(ttl.TotalSeconds * timeProvider.TimestampFrequency, long.MaxValue / 4);
-        _maxUses = maxUses;
-        _maxEntries = maxEntries;
-        // Expired entries are also dropped when nobody asks for them again, so an idle key does not linger in memory.
-        var sweepPeriod = TimeSpan.FromTicks(Math.Clamp(ttl.Ticks, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
-        _sweeper = timeProvider.CreateTimer(static state => ((UnwrappedKeyCache)state!).Sweep(), this, sweepPeriod, sweepPeriod);
+        _cache = new SecretCache<ExpandedKey>(ttl, maxUses, maxEntries, timeProvider, name);
     }
 
     /// <summary>
@@ -89,17 +62,7 @@ public sealed class UnwrappedKeyCache : IDisposable
         where TKey : class
     {
         ArgumentNullException.ThrowIfNull(use);
-        var acquiring = AcquireAsync(cacheKey, unwrap, expand, ct);
-        if (!acquiring.IsCompletedSuccessfully)
-            return AwaitAndUseAsync(acquiring, use);
-        try
-        {
-            return ValueTask.FromResult(UseAndRelease(acquiring.Result, use));
-        }
-        catch (Exception e)
-        {
-            return ValueTask.FromException<TResult>(e);
-        }
+        return _cache.UseAsync(cacheKey, Load(cacheKey, unwrap, expand), expanded => use(expanded.As<TKey>(cacheKey)), ct);
     }
 
     /// <summary>
@@ -115,330 +78,70 @@ public sealed class UnwrappedKeyCache : IDisposable
         CancellationToken ct)
         where TKey : class
     {
-        var entry = await AcquireAsync(cacheKey, unwrap, expand, ct).ConfigureAwait(false);
-        if (entry.Value is not TKey key)
+        var lease = await _cache.LeaseAsync(cacheKey, Load(cacheKey, unwrap, expand), ct).ConfigureAwait(false);
+        try
         {
-            Release(entry);
-            throw new InvalidOperationException($"Cache key '{entry.Key}' holds a {entry.Value.GetType().Name}, not a {typeof(TKey).Name}.");
+            return new KeyLease<TKey>(lease.Secret.As<TKey>(cacheKey), lease);
         }
-        return new KeyLease<TKey>(key, () => Release(entry));
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A key held out of the cache; see <see cref="LeaseAsync{TKey}"/>.</summary>
-    public sealed class KeyLease<TKey>(TKey key, Action release) : IDisposable
+    public sealed class KeyLease<TKey> : IDisposable
         where TKey : class
     {
-        private Action? _release = release;
+        private readonly TKey _key;
+        private readonly SecretLease<ExpandedKey> _lease;
 
-        public TKey Key => _release is null ? throw new ObjectDisposedException(nameof(KeyLease<TKey>)) : key;
-
-        public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
-    }
-
-    private async ValueTask<TResult> AwaitAndUseAsync<TKey, TResult>(ValueTask<Entry> acquiring, Func<TKey, TResult> use)
-        where TKey : class =>
-        UseAndRelease(await acquiring.ConfigureAwait(false), use);
-
-    /// <summary>One use and one lease of the key, unwrapping it first when it is not in memory; the caller releases.</summary>
-    private ValueTask<Entry> AcquireAsync<TKey>(string cacheKey, Func<CancellationToken, Task<byte[]>> unwrap, Func<ReadOnlySpan<byte>, TKey> expand, CancellationToken ct)
-        where TKey : class
-    {
-        CheckCacheKey(cacheKey);
-        ArgumentNullException.ThrowIfNull(unwrap);
-        ArgumentNullException.ThrowIfNull(expand);
-
-        Entry? entry;
-        Task<Entry>? load;
-        Action? startLoad;
-        List<Entry>? released = null;
-        lock (_gate)
+        internal KeyLease(TKey key, SecretLease<ExpandedKey> lease)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            entry = TryAcquireCurrentLocked(cacheKey, ref released);
-            if (entry is not null)
+            _key = key;
+            _lease = lease;
+        }
+
+        public TKey Key
+        {
+            get
             {
-                _hits++;
-                load = null;
-                startLoad = null;
-            }
-            else
-            {
-                _misses++;
-                load = GetOrStartLoadLocked(cacheKey, unwrap, expand, out startLoad);
+                // Reading the lease's secret is what throws once the lease is released.
+                _ = _lease.Secret;
+                return _key;
             }
         }
-        DisposeValues(released);
-        Telemetry.GatewayTelemetry.KeyCacheLookups.Add(1, new KeyValuePair<string, object?>("cache", _name), new KeyValuePair<string, object?>("result", entry is not null ? "hit" : "miss"));
-        startLoad?.Invoke();
-        return entry is not null ? ValueTask.FromResult(entry) : WaitForLoadAsync(cacheKey, load!, unwrap, expand, ct);
+
+        public void Dispose() => _lease.Dispose();
     }
 
     /// <summary>Drops the key of <paramref name="cacheKey"/> (for instance after the key was destroyed). Returns whether it was in memory.</summary>
     /// <remarks>An unwrap already in progress for the key is not cancelled and caches its result: destroy the wrapped
     /// key in storage first, then evict, so that any later unwrap has nothing to unwrap.</remarks>
-    public bool Evict(string cacheKey)
-    {
-        CheckCacheKey(cacheKey);
-        List<Entry>? released = null;
-        bool removed;
-        lock (_gate)
-        {
-            removed = _entries.TryGetValue(cacheKey, out var entry);
-            if (removed)
-            {
-                RetireLocked(entry!, ref released);
-                _evictions++;
-            }
-        }
-        DisposeValues(released);
-        return removed;
-    }
+    public bool Evict(string cacheKey) => _cache.Invalidate(cacheKey);
 
-    public KmsCacheStats GetStats()
-    {
-        lock (_gate)
-        {
-            return new KmsCacheStats(_hits, _misses, _unwrapCalls, _unwrapFailures, _evictions, _expirations, _entries.Count);
-        }
-    }
+    public KmsCacheStats GetStats() => KmsCacheStats.From(_cache.Counters);
 
     /// <summary>Drops every key (disposing each as soon as it is not in use) and cancels unwraps in progress.</summary>
-    public void Dispose()
-    {
-        List<Entry>? released = null;
-        lock (_gate)
-        {
-            if (_disposed)
-                return;
-            _disposed = true;
-            foreach (var entry in _entries.Values.ToArray())
-                RetireLocked(entry, ref released);
-        }
-        _sweeper.Dispose();
-        _shutdown.Cancel();
-        _shutdown.Dispose();
-        DisposeValues(released);
-    }
+    public void Dispose() => _cache.Dispose();
 
-    private async ValueTask<Entry> WaitForLoadAsync<TKey>(
-        string cacheKey,
-        Task<Entry> load,
-        Func<CancellationToken, Task<byte[]>> unwrap,
-        Func<ReadOnlySpan<byte>, TKey> expand,
-        CancellationToken ct)
+    private static Func<CancellationToken, Task<ExpandedKey>> Load<TKey>(string cacheKey, Func<CancellationToken, Task<byte[]>> unwrap, Func<ReadOnlySpan<byte>, TKey> expand)
         where TKey : class
     {
-        while (true)
-        {
-            var loaded = await load.WaitAsync(ct).ConfigureAwait(false);
-            Entry? entry;
-            Action? startLoad = null;
-            List<Entry>? released = null;
-            lock (_gate)
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                // Other waiters may have used up the fresh entry (CacheMaxUses) before this one ran: then look again.
-                entry = TryAcquireLocked(loaded, ref released) ? loaded : TryAcquireCurrentLocked(cacheKey, ref released);
-                if (entry is null)
-                {
-                    _misses++;
-                    load = GetOrStartLoadLocked(cacheKey, unwrap, expand, out startLoad);
-                }
-            }
-            DisposeValues(released);
-            startLoad?.Invoke();
-            if (entry is not null)
-                return entry;
-        }
+        SecretCacheKey.Check(cacheKey);
+        ArgumentNullException.ThrowIfNull(unwrap);
+        ArgumentNullException.ThrowIfNull(expand);
+        return UnwrappedSecret.Load(cacheKey, unwrap, secret => new ExpandedKey(expand(secret) ?? throw new InvalidOperationException($"Expanding the key of '{cacheKey}' returned null.")));
     }
 
-    private Task<Entry> GetOrStartLoadLocked<TKey>(string cacheKey, Func<CancellationToken, Task<byte[]>> unwrap, Func<ReadOnlySpan<byte>, TKey> expand, out Action? startLoad)
-        where TKey : class
+    /// <summary>An expanded key of any type, disposed (when it is disposable) with its entry.</summary>
+    internal sealed class ExpandedKey(object value) : IDisposable
     {
-        if (_loads.TryGetValue(cacheKey, out var running))
-        {
-            startLoad = null;
-            return running;
-        }
-        var completion = new TaskCompletionSource<Entry>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _loads.Add(cacheKey, completion.Task);
-        _unwrapCalls++;
-        var token = _shutdown.Token;
-        // Started by the caller after it leaves the lock: the unwrap function never runs under the lock.
-        startLoad = () => _ = LoadAsync(cacheKey, completion, unwrap, expand, token);
-        return completion.Task;
-    }
+        public TKey As<TKey>(string cacheKey)
+            where TKey : class =>
+            value as TKey ?? throw new InvalidOperationException($"Cache key '{cacheKey}' holds a {value.GetType().Name}, not a {typeof(TKey).Name}.");
 
-    private async Task LoadAsync<TKey>(string cacheKey, TaskCompletionSource<Entry> completion, Func<CancellationToken, Task<byte[]>> unwrap, Func<ReadOnlySpan<byte>, TKey> expand, CancellationToken token)
-        where TKey : class
-    {
-        byte[]? secret = null;
-        object value;
-        try
-        {
-            secret = await unwrap(token).ConfigureAwait(false);
-            if (secret is null || secret.Length == 0)
-                throw new KeyUnwrapException($"Unwrapping '{cacheKey}' returned no key material.");
-            value = expand(secret) ?? throw new InvalidOperationException($"Expanding the key of '{cacheKey}' returned null.");
-        }
-        catch (Exception e)
-        {
-            lock (_gate)
-            {
-                _loads.Remove(cacheKey);
-                _unwrapFailures++;
-            }
-            completion.SetException(e);
-            return;
-        }
-        finally
-        {
-            if (secret is not null)
-                CryptographicOperations.ZeroMemory(secret);
-        }
-
-        Entry? entry = null;
-        List<Entry>? released = null;
-        lock (_gate)
-        {
-            _loads.Remove(cacheKey);
-            if (!_disposed)
-            {
-                entry = new Entry(cacheKey, value, _time.GetTimestamp() + _ttlTimestampTicks);
-                if (_entries.TryGetValue(cacheKey, out var previous))
-                    RetireLocked(previous, ref released);
-                _entries.Add(cacheKey, entry);
-                entry.RecencyNode = _recency.AddFirst(entry);
-                while (_entries.Count > _maxEntries)
-                {
-                    RetireLocked(_recency.Last!.Value, ref released);
-                    _evictions++;
-                }
-            }
-        }
-        DisposeValues(released);
-        if (entry is null)
-        {
-            DisposeValue(value);
-            completion.SetException(new ObjectDisposedException(nameof(UnwrappedKeyCache)));
-        }
-        else
-        {
-            completion.SetResult(entry);
-        }
-    }
-
-    private Entry? TryAcquireCurrentLocked(string cacheKey, ref List<Entry>? released) =>
-        _entries.TryGetValue(cacheKey, out var entry) && TryAcquireLocked(entry, ref released) ? entry : null;
-
-    /// <summary>Counts one use and one lease on <paramref name="entry"/>, or retires it when its time has run out.</summary>
-    private bool TryAcquireLocked(Entry entry, ref List<Entry>? released)
-    {
-        if (entry.Retired)
-            return false;
-        if (_time.GetTimestamp() >= entry.ExpiresAt)
-        {
-            RetireLocked(entry, ref released);
-            _expirations++;
-            return false;
-        }
-        entry.Uses++;
-        entry.Leases++;
-        if (entry.Uses >= _maxUses)
-        {
-            // This is the last use: retire now; the value is disposed when this caller releases it.
-            RetireLocked(entry, ref released);
-            _expirations++;
-        }
-        else
-        {
-            _recency.Remove(entry.RecencyNode!);
-            _recency.AddFirst(entry.RecencyNode!);
-        }
-        return true;
-    }
-
-    private TResult UseAndRelease<TKey, TResult>(Entry entry, Func<TKey, TResult> use)
-        where TKey : class
-    {
-        try
-        {
-            if (entry.Value is not TKey key)
-                throw new InvalidOperationException($"Cache key '{entry.Key}' holds a {entry.Value.GetType().Name}, not a {typeof(TKey).Name}.");
-            return use(key);
-        }
-        finally
-        {
-            Release(entry);
-        }
-    }
-
-    private void Release(Entry entry)
-    {
-        bool dispose;
-        lock (_gate)
-        {
-            entry.Leases--;
-            dispose = entry.Retired && entry.Leases == 0;
-        }
-        if (dispose)
-            DisposeValue(entry.Value);
-    }
-
-    /// <summary>Removes <paramref name="entry"/>; its value is queued for disposal now if nobody holds it, else by the last releaser.</summary>
-    private void RetireLocked(Entry entry, ref List<Entry>? released)
-    {
-        if (entry.Retired)
-            return;
-        entry.Retired = true;
-        _entries.Remove(entry.Key);
-        _recency.Remove(entry.RecencyNode!);
-        if (entry.Leases == 0)
-            (released ??= []).Add(entry);
-    }
-
-    private void Sweep()
-    {
-        List<Entry>? released = null;
-        lock (_gate)
-        {
-            if (_disposed)
-                return;
-            var now = _time.GetTimestamp();
-            foreach (var entry in _entries.Values.Where(e => now >= e.ExpiresAt).ToArray())
-            {
-                RetireLocked(entry, ref released);
-                _expirations++;
-            }
-        }
-        DisposeValues(released);
-    }
-
-    private static void DisposeValues(List<Entry>? released)
-    {
-        if (released is null)
-            return;
-        foreach (var entry in released)
-            DisposeValue(entry.Value);
-    }
-
-    private static void DisposeValue(object value) => (value as IDisposable)?.Dispose();
-
-    private static void CheckCacheKey(string cacheKey)
-    {
-        ArgumentNullException.ThrowIfNull(cacheKey);
-        if (cacheKey.Length == 0 || cacheKey.Length > MaxCacheKeyLength)
-            throw new ArgumentException($"A cache key must be 1 to {MaxCacheKeyLength} characters.", nameof(cacheKey));
-    }
-
-    private sealed class Entry(string key, object value, long expiresAt)
-    {
-        public string Key { get; } = key;
-        public object Value { get; } = value;
-        public long ExpiresAt { get; } = expiresAt;
-        public long Uses { get; set; }
-        public int Leases { get; set; }
-        public bool Retired { get; set; }
-        public LinkedListNode<Entry>? RecencyNode { get; set; }
+        public void Dispose() => (value as IDisposable)?.Dispose();
     }
 }

@@ -17,13 +17,13 @@ namespace QuantaProxy.Gateway.Vault;
 /// </remarks>
 public sealed class UnsealedCredentialCache : IDisposable
 {
-    private readonly UnwrappedKeyCache? _cache;
+    private readonly SecretCache<SecretBytes>? _cache;
 
     public UnsealedCredentialCache(IOptions<VaultOptions> options, TimeProvider time)
     {
         var settings = options.Value;
         if (settings.UnsealedCacheTtl > TimeSpan.Zero)
-            _cache = new UnwrappedKeyCache(settings.UnsealedCacheTtl, long.MaxValue, settings.UnsealedCacheMaxEntries, time, "credentials");
+            _cache = new SecretCache<SecretBytes>(settings.UnsealedCacheTtl, long.MaxValue, settings.UnsealedCacheMaxEntries, time, "credentials");
     }
 
     /// <summary>Whether credentials of <paramref name="credentialType"/> are kept.</summary>
@@ -33,13 +33,14 @@ public sealed class UnsealedCredentialCache : IDisposable
     public ValueTask<byte[]> CopyAsync(string tenantId, string credentialId, int version, Func<CancellationToken, Task<byte[]>> unseal, CancellationToken ct)
     {
         if (_cache is null) throw new InvalidOperationException("The unsealed credential cache is off.");
-        return _cache.UseAsync(CacheKey(tenantId, credentialId, version), unseal, SecretBytes.Copy, static secret => secret.Span.ToArray(), ct);
+        var key = CacheKey(tenantId, credentialId, version);
+        return _cache.UseAsync(key, UnwrappedSecret.Load(key, unseal, SecretBytes.Copy), static secret => secret.Span.ToArray(), ct);
     }
 
     /// <summary>Drops a version from memory (after it was destroyed or replaced); true when it was there.</summary>
-    public bool Evict(string tenantId, string credentialId, int version) => _cache?.Evict(CacheKey(tenantId, credentialId, version)) ?? false;
+    public bool Evict(string tenantId, string credentialId, int version) => _cache?.Invalidate(CacheKey(tenantId, credentialId, version)) ?? false;
 
-    public KmsCacheStats GetStats() => _cache?.GetStats() ?? default;
+    public KmsCacheStats GetStats() => _cache is null ? default : KmsCacheStats.From(_cache.Counters);
 
     public void Dispose() => _cache?.Dispose();
 

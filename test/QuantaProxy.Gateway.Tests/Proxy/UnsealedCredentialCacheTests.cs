@@ -102,13 +102,15 @@ public sealed class UnsealedCredentialCacheTests
     [Test]
     public async Task An_entry_expires_after_its_ttl_and_a_zero_ttl_turns_the_cache_off()
     {
-        await using (var host = await GatewayHost.StartAsync(settings: new Dictionary<string, string?> { ["QuantaProxy:Vault:UnsealedCacheTtl"] = "00:00:01" }))
+        var clock = new SandboxClock();
+        await using (var host = await GatewayHost.StartAsync(settings: new Dictionary<string, string?> { ["QuantaProxy:Vault:UnsealedCacheTtl"] = "00:00:01" },
+                         configure: b => b.Services.AddSingleton<TimeProvider>(clock)))
         {
             var (tenant, credential, integration) = await ProvisionAsync(host);
             using var decapsulations = new DecapsulationCounter(credential);
             Assert.That(await StatusAsync(host, tenant, integration), Is.EqualTo(200));
             Assert.That(await StatusAsync(host, tenant, integration), Is.EqualTo(200));
-            await Task.Delay(TimeSpan.FromSeconds(1.3));
+            clock.Advance(TimeSpan.FromSeconds(1.3));
             Assert.That(await StatusAsync(host, tenant, integration), Is.EqualTo(200));
             Assert.That(decapsulations.Versions, Has.Length.InRange(2, 3), "unsealed again after the TTL");
         }
