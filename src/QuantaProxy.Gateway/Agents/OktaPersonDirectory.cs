@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using QuantaProxy.Gateway.Caching;
 using QuantaProxy.Gateway.Integrations;
 
 namespace QuantaProxy.Gateway.Agents;
@@ -10,18 +10,17 @@ namespace QuantaProxy.Gateway.Agents;
 /// <c>list_user_groups</c>) and reused for <see cref="AgentOptions.PersonCacheTtl"/>. A hook event about the person drops
 /// their entries at once; revocation itself never depends on this cache (it is written to storage).
 /// </summary>
-public sealed class OktaPersonDirectory(IntegrationOktaReader okta, IOptions<AgentOptions> options, TimeProvider time)
+public sealed class OktaPersonDirectory(IntegrationOktaReader okta, IOptions<AgentOptions> options, TimeProvider time) : IDisposable
 {
     private const int MaxEntries = 10_000;
     private const int MaxGroups = 1000;
-    private readonly ConcurrentDictionary<(string Integration, string Key), (OktaPerson Person, DateTimeOffset Expires)> _cache = new();
+    private readonly MetadataCache<(string Integration, string Key), OktaPerson> _cache = new(options.Value.PersonCacheTtl, MaxEntries, time);
 
     /// <summary>The person, or null when Okta does not know them.</summary>
     public async Task<OktaPerson?> FindAsync(IntegrationRecord integration, string idOrLogin, bool withGroups, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        if (_cache.TryGetValue((integration.Id, idOrLogin), out var hit) && hit.Expires > now && (!withGroups || hit.Person.GroupIds is not null))
-            return hit.Person;
+        if (_cache.TryGet((integration.Id, idOrLogin), out var hit) && (!withGroups || hit.GroupIds is not null))
+            return hit;
         using var user = await okta.ReadAsync(integration, "get_user", new { user_id = idOrLogin }, ct);
         if (user is null) return null;
         var root = user.RootElement;
@@ -38,20 +37,14 @@ public sealed class OktaPersonDirectory(IntegrationOktaReader okta, IOptions<Age
                     if (g.TryGetProperty("id", out var gid) && gid.ValueKind == JsonValueKind.String) groups.Add(gid.GetString()!);
         }
         var person = new OktaPerson(id, login, status, groups);
-        if (options.Value.PersonCacheTtl > TimeSpan.Zero)
-        {
-            if (_cache.Count >= MaxEntries) _cache.Clear();
-            var expires = now + options.Value.PersonCacheTtl;
-            _cache[(integration.Id, idOrLogin)] = (person, expires);
-            _cache[(integration.Id, id)] = (person, expires);
-        }
+        _cache.Set((integration.Id, idOrLogin), person);
+        _cache.Set((integration.Id, id), person);
         return person;
     }
 
     /// <summary>Drops what is cached about a person (by id or login), on every integration.</summary>
-    public void Forget(string userIdOrLogin)
-    {
-        foreach (var (key, entry) in _cache)
-            if (key.Key == userIdOrLogin || entry.Person.UserId == userIdOrLogin || entry.Person.Login == userIdOrLogin) _cache.TryRemove(key, out _);
-    }
+    public void Forget(string userIdOrLogin) =>
+        _cache.RemoveWhere((key, person) => key.Key == userIdOrLogin || person.UserId == userIdOrLogin || person.Login == userIdOrLogin);
+
+    public void Dispose() => _cache.Dispose();
 }

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using QuantaProxy.Gateway.ApiKeys;
+using QuantaProxy.Gateway.Caching;
 
 namespace QuantaProxy.Gateway.Auth;
 
@@ -10,13 +10,12 @@ namespace QuantaProxy.Gateway.Auth;
 /// revocation on this replica takes effect at once (a lookup already in flight when it happens is not cached), on other
 /// replicas within <see cref="CacheLifetime"/>.
 /// </summary>
-public sealed class ApiKeyAuthenticator
+public sealed class ApiKeyAuthenticator : IDisposable
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
     private const int MaxCacheEntries = 10_000;
-    private readonly ConcurrentDictionary<string, (ApiKeyRecord? Record, DateTimeOffset Expires)> _cache = new(StringComparer.Ordinal);
+    private readonly MetadataCache<string, ApiKeyRecord?> _cache;
     private readonly Func<byte[], CancellationToken, Task<ApiKeyRecord?>> _lookup;
-    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private long _generation;
 
@@ -27,7 +26,7 @@ public sealed class ApiKeyAuthenticator
     internal ApiKeyAuthenticator(Func<byte[], CancellationToken, Task<ApiKeyRecord?>> lookup, TimeProvider time)
     {
         _lookup = lookup;
-        _time = time;
+        _cache = new MetadataCache<string, ApiKeyRecord?>(CacheLifetime, MaxCacheEntries, time);
     }
 
     public async Task<CallerContext?> AuthenticateAsync(string? presented, CancellationToken ct)
@@ -36,22 +35,14 @@ public sealed class ApiKeyAuthenticator
         var hash = ApiKeyFormat.Hash(presented);
         var cacheKey = Convert.ToHexString(hash);
         ApiKeyRecord? record;
-        if (_cache.TryGetValue(cacheKey, out var cached) && cached.Expires > _time.GetUtcNow())
-        {
-            record = cached.Record;
-        }
-        else
+        if (!_cache.TryGet(cacheKey, out record))
         {
             var generation = Interlocked.Read(ref _generation);
             record = await _lookup(hash, ct);
             lock (_gate)
             {
                 // A revocation since the lookup started may not have been visible to it: its answer is used once, not kept.
-                if (_generation == generation)
-                {
-                    if (_cache.Count >= MaxCacheEntries) _cache.Clear();
-                    _cache[cacheKey] = (record, _time.GetUtcNow() + CacheLifetime);
-                }
+                if (_generation == generation) _cache.Set(cacheKey, record);
             }
         }
         if (record is null || record.RevokedAt is not null) return null;
@@ -64,7 +55,7 @@ public sealed class ApiKeyAuthenticator
         lock (_gate)
         {
             _generation++;
-            _cache.TryRemove(Convert.ToHexString(keyHash), out _);
+            _cache.Remove(Convert.ToHexString(keyHash));
         }
     }
 
@@ -76,4 +67,6 @@ public sealed class ApiKeyAuthenticator
             _cache.Clear();
         }
     }
+
+    public void Dispose() => _cache.Dispose();
 }

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Extensions.Options;
+using QuantaProxy.Gateway.Caching;
 using QuantaProxy.Gateway.Storage;
 
 namespace QuantaProxy.Gateway.Policies;
@@ -59,20 +59,20 @@ public sealed class KillSwitchStore(Database database)
 }
 
 /// <summary>A tenant's kill switches, re-read at most every <see cref="PolicyOptions.CacheTtl"/> (so within a second on every replica).</summary>
-public sealed class KillSwitchCache(KillSwitchStore store, IOptions<PolicyOptions> options, TimeProvider time)
+public sealed class KillSwitchCache(KillSwitchStore store, IOptions<PolicyOptions> options, TimeProvider time) : IDisposable
 {
     private const int MaxTenants = 100_000;
-    private readonly ConcurrentDictionary<string, (IReadOnlyList<KillSwitchRecord> Switches, DateTimeOffset CheckedAt)> _entries = new(StringComparer.Ordinal);
+    private readonly MetadataCache<string, IReadOnlyList<KillSwitchRecord>> _entries = new(options.Value.CacheTtl, MaxTenants, time);
 
     public async Task<IReadOnlyList<KillSwitchRecord>> GetAsync(string tenantId, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        if (_entries.TryGetValue(tenantId, out var entry) && now - entry.CheckedAt < options.Value.CacheTtl) return entry.Switches;
+        if (_entries.TryGet(tenantId, out var cached)) return cached;
         var switches = await store.ListAsync(tenantId, ct);
-        if (_entries.Count >= MaxTenants) _entries.Clear();
-        _entries[tenantId] = (switches, now);
+        _entries.Set(tenantId, switches);
         return switches;
     }
 
-    public void Invalidate(string tenantId) => _entries.TryRemove(tenantId, out _);
+    public void Invalidate(string tenantId) => _entries.Remove(tenantId);
+
+    public void Dispose() => _entries.Dispose();
 }

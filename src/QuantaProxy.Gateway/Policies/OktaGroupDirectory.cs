@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using QuantaProxy.Gateway.Agents;
+using QuantaProxy.Gateway.Caching;
 using QuantaProxy.Gateway.Integrations;
 
 namespace QuantaProxy.Gateway.Policies;
@@ -15,13 +15,13 @@ public sealed class OktaGroupDirectory(IntegrationOktaReader okta, IOptions<Poli
 {
     private const int MaxEntries = 10_000;
     private const int MaxText = 1024;
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries, Clock = new TimeProviderClock(time) });
+    private readonly MetadataCache<(string Integration, string Group), PolicyTargetGroup> _cache = new(options.Value.TargetGroupCacheTtl, MaxEntries, time);
 
     /// <summary>The group, or null when Okta does not know it.</summary>
     public async Task<PolicyTargetGroup?> FindAsync(IntegrationRecord integration, string groupId, CancellationToken ct)
     {
         var key = (integration.Id, groupId);
-        if (_cache.TryGetValue(key, out PolicyTargetGroup? hit)) return hit;
+        if (_cache.TryGet(key, out var hit)) return hit;
         using var group = await okta.ReadAsync(integration, "get_group", new { group_id = groupId }, ct);
         if (group is null) return null;
         var root = group.RootElement;
@@ -30,19 +30,11 @@ public sealed class OktaGroupDirectory(IntegrationOktaReader okta, IOptions<Poli
         var id = root.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString()! : groupId;
         // Okta's answer is bounded before a policy sees it, like every other fact.
         var found = new PolicyTargetGroup(Bound(id), Bound(name), Bound(type));
-        if (options.Value.TargetGroupCacheTtl > TimeSpan.Zero)
-            _cache.Set(key, found, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.Value.TargetGroupCacheTtl });
+        _cache.Set(key, found);
         return found;
     }
 
     private static string Bound(string value) => value.Length <= MaxText ? value : value[..MaxText];
 
     public void Dispose() => _cache.Dispose();
-
-#pragma warning disable CS0618 // MemoryCacheOptions.Clock still takes ISystemClock; this adapts the gateway's replaceable clock to it.
-    private sealed class TimeProviderClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
-    {
-        public DateTimeOffset UtcNow => time.GetUtcNow();
-    }
-#pragma warning restore CS0618
 }

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using QuantaProxy.Gateway.Caching;
 
 namespace QuantaProxy.Gateway.Policies;
 
@@ -8,20 +8,23 @@ namespace QuantaProxy.Gateway.Policies;
 /// query) at most every <see cref="PolicyOptions.CacheTtl"/> and re-parses only when it changed, so an upload holds on
 /// every replica within that time; the replica that took the upload sees it at once (<see cref="Invalidate"/>).
 /// </summary>
-public sealed class PolicyCache(PolicyStore store, IOptions<PolicyOptions> options, TimeProvider time)
+public sealed class PolicyCache(PolicyStore store, IOptions<PolicyOptions> options, TimeProvider time) : IDisposable
 {
     private const int MaxTenants = 100_000;
-    private sealed record Entry(long Version, ActivePolicySet? Set, Exception? Fault, DateTimeOffset CheckedAt);
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    // A parsed set outlives its version check so that an unchanged version is not parsed again; a tenant idle for longer
+    // than this pays one parse on its next call.
+    private static readonly TimeSpan ParsedLifetime = TimeSpan.FromHours(1);
+    private sealed record Entry(long Version, ActivePolicySet? Set, Exception? Fault);
+    private readonly MetadataCache<string, Entry> _checked = new(options.Value.CacheTtl, MaxTenants, time);
+    private readonly MetadataCache<string, Entry> _parsed = new(ParsedLifetime, MaxTenants, time);
 
     /// <summary>The active set, or null when the tenant has none (or its active version holds no policy).</summary>
     /// <exception cref="Errors.ApiException">The stored active version no longer compiles; callers fail closed.</exception>
     public async Task<ActivePolicySet?> GetAsync(string tenantId, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        if (_entries.TryGetValue(tenantId, out var entry) && now - entry.CheckedAt < options.Value.CacheTtl) return Result(entry);
+        if (_checked.TryGet(tenantId, out var entry)) return Result(entry);
         var version = await store.ActiveVersionAsync(tenantId, ct);
-        if (entry is null || entry.Version != version)
+        if (!_parsed.TryGet(tenantId, out entry) || entry.Version != version)
         {
             ActivePolicySet? set = null;
             Exception? fault = null;
@@ -36,18 +39,24 @@ public sealed class PolicyCache(PolicyStore store, IOptions<PolicyOptions> optio
                     fault = e;
                 }
             }
-            entry = new Entry(version, set, fault, now);
+            entry = new Entry(version, set, fault);
         }
-        else
-        {
-            entry = entry with { CheckedAt = now };
-        }
-        if (_entries.Count >= MaxTenants) _entries.Clear();
-        _entries[tenantId] = entry;
+        _parsed.Set(tenantId, entry);
+        _checked.Set(tenantId, entry);
         return Result(entry);
     }
 
-    public void Invalidate(string tenantId) => _entries.TryRemove(tenantId, out _);
+    public void Invalidate(string tenantId)
+    {
+        _checked.Remove(tenantId);
+        _parsed.Remove(tenantId);
+    }
+
+    public void Dispose()
+    {
+        _checked.Dispose();
+        _parsed.Dispose();
+    }
 
     private static ActivePolicySet? Result(Entry entry) =>
         entry.Fault is not null ? throw new Errors.ApiException(403, PolicyProblemCodes.PolicyError, "The tenant's active policy set no longer passes the schema check; every call is refused until a new one is uploaded.") : entry.Set;

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using QuantaProxy.Crypto.Primitives;
+using QuantaProxy.Gateway.Caching;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Kms;
 
@@ -10,23 +10,25 @@ namespace QuantaProxy.Gateway.Tenants;
 /// unwrapped by KMS at most once per cache lifetime and kept expanded (an ML-DSA or ML-KEM key costs more to expand than
 /// to use), zeroed when the cache evicts them.
 /// </summary>
-public sealed class TenantKeyRing(TenantStore store, IKeyWrapper wrapper, UnwrappedKeyCache cache, TimeProvider time)
+public sealed class TenantKeyRing(TenantStore store, IKeyWrapper wrapper, UnwrappedKeyCache cache, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan MetadataLifetime = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<string, (TenantKeys Keys, DateTimeOffset Expires)> _metadata = new(StringComparer.Ordinal);
+    private const int MaxTenants = 100_000;
+    private readonly MetadataCache<string, TenantKeys> _metadata = new(MetadataLifetime, MaxTenants, time);
 
     public async Task<TenantKeys> GetKeysAsync(string tenantId, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
-        if (_metadata.TryGetValue(tenantId, out var cached) && cached.Expires > now) return cached.Keys;
+        if (_metadata.TryGet(tenantId, out var cached)) return cached;
         var tenant = await store.FindAsync(tenantId, ct) ?? throw ApiException.NotFound("Tenant");
         var keys = new TenantKeys(tenant, await store.ListKeysAsync(tenantId, ct), await store.ListEnvelopeKeysAsync(tenantId, ct));
-        _metadata[tenantId] = (keys, now + MetadataLifetime);
+        _metadata.Set(tenantId, keys);
         return keys;
     }
 
     /// <summary>Drops cached metadata after this replica changed a tenant's keys.</summary>
-    public void Invalidate(string tenantId) => _metadata.TryRemove(tenantId, out _);
+    public void Invalidate(string tenantId) => _metadata.Remove(tenantId);
+
+    public void Dispose() => _metadata.Dispose();
 
     /// <summary>Runs <paramref name="use"/> with the expanded ML-DSA-65 key; the key must not escape the callback.</summary>
     public ValueTask<T> UseSigningKeyAsync<T>(TenantKeyRecord key, Func<MlDsa65PrivateKey, T> use, CancellationToken ct) =>
