@@ -58,10 +58,10 @@ public sealed class ApprovalService(ApprovalStore store, ApiKeys.ApiKeyStore api
         }
         if (record.State != ApprovalStates.Pending)
             throw new ApiException(409, PolicyProblemCodes.ApprovalNotPending, $"The approval is {record.State}; nothing was changed.");
-        var approver = caller.ApiKeyId;
-        if (approver == record.RequestedBy)
+        var approver = ApprovalApprovers.IdentityOf(caller);
+        if (caller.ApiKeyId == record.RequestedBy)
             throw new ApiException(403, PolicyProblemCodes.ApprovalOwnRequest, "The caller who made a request cannot decide on it.");
-        if (record.OnBehalfOf.Length > 0 && caller.Agent?.Human is { } human && (human.UserId == record.OnBehalfOf))
+        if (record.OnBehalfOf.Length > 0 && ApprovalApprovers.PersonOf(caller) == record.OnBehalfOf)
             throw new ApiException(403, PolicyProblemCodes.ApprovalOwnRequest, "The person on whose behalf the call was made cannot decide on it.");
         if (record.Approvers.Contains(approver))
             throw new ApiException(409, PolicyProblemCodes.ApprovalDuplicate, "This approver already approved; approvals must come from distinct people.");

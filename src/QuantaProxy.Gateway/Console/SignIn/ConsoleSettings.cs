@@ -18,8 +18,8 @@ public static class ConsoleRoles
     public static IReadOnlyList<string> Scopes(string role) => role switch
     {
         TenantAdmin => [ApiKeys.ApiScopes.Admin],
-        // Approvals are not built yet: an approver reads what an auditor reads.
-        Approver => [ApiKeys.ApiScopes.AuditRead],
+        // An approver decides on held calls (as a person: see Policies.ApprovalApprovers) and reads the audit that records them.
+        Approver => [ApiKeys.ApiScopes.ApprovalsDecide, ApiKeys.ApiScopes.AuditRead],
         Auditor => [ApiKeys.ApiScopes.AuditRead],
         _ => [],
     };

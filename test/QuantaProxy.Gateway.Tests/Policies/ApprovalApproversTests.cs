@@ -1,0 +1,52 @@
+using QuantaProxy.Gateway.Agents;
+using QuantaProxy.Gateway.ApiKeys;
+using QuantaProxy.Gateway.Auth;
+using QuantaProxy.Gateway.Policies;
+using QuantaProxy.Gateway.WebConsole.SignIn;
+
+namespace QuantaProxy.Gateway.Tests.Policies;
+
+public sealed class ApprovalApproversTests
+{
+    private const string Tenant = "ten_01M00000000000000000000000";
+    private static readonly string[] Decide = [ApiScopes.ApprovalsDecide];
+
+    private static CallerContext Agent(string? userId) =>
+        new("agent:bot", Tenant, Decide, new AgentIdentity("tis_1", Tenant, "https://acme.okta.com/oauth2/default", "bot", "agbac",
+            userId is null ? null : new HumanIdentity(userId, "p@example.com"), []));
+
+    [Test]
+    public void A_console_person_is_the_subject_of_their_verified_sign_in()
+    {
+        var caller = new CallerContext("console:https://acme.okta.com/oauth2/default|00ualice", Tenant, Decide);
+        Assert.That(ApprovalApprovers.PersonOf(caller), Is.EqualTo("00ualice"));
+        Assert.That(ApprovalApprovers.IdentityOf(caller), Is.EqualTo("person:00ualice"));
+    }
+
+    [Test]
+    public void An_agent_acting_for_a_person_counts_as_that_person_so_two_ways_in_approve_once()
+    {
+        var console = new CallerContext("console:https://acme.okta.com/oauth2/default|00ualice", Tenant, Decide);
+        Assert.That(ApprovalApprovers.IdentityOf(Agent("00ualice")), Is.EqualTo(ApprovalApprovers.IdentityOf(console)));
+        Assert.That(ApprovalApprovers.IdentityOf(Agent("00ubob")), Is.Not.EqualTo(ApprovalApprovers.IdentityOf(console)));
+    }
+
+    [TestCase("key_01M00000000000000000000000")]
+    [TestCase("console:admin-key|key_01M00000000000000000000000")]
+    [TestCase("console:|")]
+    [TestCase("console:https://acme.okta.com|")]
+    public void A_caller_naming_no_person_is_counted_as_itself(string id)
+    {
+        var caller = new CallerContext(id, Tenant, Decide);
+        Assert.That(ApprovalApprovers.PersonOf(caller), Is.Null);
+        Assert.That(ApprovalApprovers.IdentityOf(caller), Is.EqualTo(id));
+        Assert.That(ApprovalApprovers.PersonOf(Agent(null)), Is.Null);
+    }
+
+    [Test]
+    public void The_console_approver_role_decides_and_reads_the_audit_but_changes_nothing_else()
+    {
+        Assert.That(ConsoleRoles.Scopes(ConsoleRoles.Approver), Is.EquivalentTo(new[] { ApiScopes.ApprovalsDecide, ApiScopes.AuditRead }));
+        Assert.That(ConsoleRoles.Scopes(ConsoleRoles.Auditor), Does.Not.Contain(ApiScopes.ApprovalsDecide));
+    }
+}
