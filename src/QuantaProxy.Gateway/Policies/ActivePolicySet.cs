@@ -10,8 +10,9 @@ namespace QuantaProxy.Gateway.Policies;
 /// <summary>A tenant's policy set, parsed and schema-checked: what the policy stage evaluates.</summary>
 public sealed class ActivePolicySet
 {
-    private ActivePolicySet(long version, string sha256, PolicySet set, bool refersToTarget, bool refersToTargetGroup)
+    private ActivePolicySet(long version, string sha256, PolicySet set, bool refersToTarget, bool refersToTargetGroup, bool refersToCallsToday)
     {
+        RefersToCallsToday = refersToCallsToday;
         RefersToTargetGroup = refersToTargetGroup;
         Version = version;
         Sha256 = sha256;
@@ -24,6 +25,12 @@ public sealed class ActivePolicySet
     public PolicySet Set { get; }
     /// <summary>Some policy mentions <c>target</c>, so the facts about the Okta user acted on must be read.</summary>
     public bool RefersToTarget { get; }
+    /// <summary>
+    /// Some policy mentions <c>calls_today</c>, so each call is counted: a durable write on one row per principal and day,
+    /// which at 64 clients cost the proxy two thirds of its throughput (benchmarks/results/ab/nopolicy-policy100.md), so a set
+    /// that never reads the count does not pay for it.
+    /// </summary>
+    public bool RefersToCallsToday { get; }
     /// <summary>Some policy mentions <c>target_group</c>, so the Okta group acted on must be read.</summary>
     public bool RefersToTargetGroup { get; }
     /// <summary>The first 12 hex digits of the hash: what every proxy event names.</summary>
@@ -55,7 +62,7 @@ public sealed class ActivePolicySet
             throw new ApiException(400, PolicyProblemCodes.PolicySchema, $"Line {v.Location.Line}, column {v.Location.Column}: {v.PolicyId}: {v.Message}{more}", "policies");
         }
         return new ActivePolicySet(version, Hash(text), set, text.Contains("target", StringComparison.Ordinal),
-            text.Contains("target_group", StringComparison.Ordinal));
+            text.Contains("target_group", StringComparison.Ordinal), text.Contains("calls_today", StringComparison.Ordinal));
     }
 
     /// <summary>A stored version (checked when it was uploaded; checked again, since the catalog may have changed since).</summary>

@@ -69,7 +69,7 @@ public sealed class PolicyStage(PolicyCache policies, KillSwitchCache killSwitch
         var human = outbound.Human is { } person ? await facts.HumanAsync(integration, person, ct) : null;
         var target = set.RefersToTarget ? await facts.TargetAsync(integration, arguments, ct) : null;
         var group = set.RefersToTargetGroup ? await facts.TargetGroupAsync(integration, arguments, ct) : null;
-        var callsToday = await store.CountCallAsync(outbound.TenantId, principal.CountKey, PolicyFacts.Day(now), ct);
+        var callsToday = set.RefersToCallsToday ? await store.CountCallAsync(outbound.TenantId, principal.CountKey, PolicyFacts.Day(now), ct) : 0;
         return new PolicyFacts(principal, outbound.ResolvedOperation, integration, human, arguments, target, now, callsToday, group);
     }
 

@@ -217,6 +217,22 @@ public sealed class TenantPolicyTests(StoreKind store)
     }
 
     [Test]
+    public async Task Calls_are_counted_for_calls_today_only_while_a_policy_reads_the_count()
+    {
+        await UploadAsync("""@id("all") permit(principal, action, resource);""");
+        for (var i = 0; i < 3; i++) Assert.That((await CallAsync("list_groups")).Status, Is.EqualTo(HttpStatusCode.OK));
+        await UploadAsync("""
+            @id("all") permit(principal, action, resource);
+            @id("two-a-day") @reason("Two calls a day") forbid(principal, action, resource) when { context.calls_today >= 2 };
+            """);
+        Assert.That((await CallAsync("list_groups")).Status, Is.EqualTo(HttpStatusCode.OK), "the calls made while no policy read the count are not in it");
+        Assert.That((await CallAsync("list_groups")).Status, Is.EqualTo(HttpStatusCode.OK));
+        var (status, body) = await CallAsync("list_groups");
+        Assert.That(status, Is.EqualTo(HttpStatusCode.Forbidden), body?.ToJsonString());
+        Assert.That(body!.ToJsonString(), Does.Contain("two-a-day"));
+    }
+
+    [Test]
     public async Task A_dry_run_answers_the_decision_and_the_facts_without_calling_Okta()
     {
         await UploadAsync("""
