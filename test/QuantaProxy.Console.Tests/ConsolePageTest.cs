@@ -11,6 +11,7 @@ public abstract class ConsolePageTest
     protected IPage Page { get; private set; } = null!;
     protected List<string> ResponseBodies { get; } = [];
     private readonly List<Task> _pending = [];
+    private readonly List<string> _statuses = [];
 
     [SetUp]
     public async Task OpenAsync()
@@ -21,7 +22,11 @@ public abstract class ConsolePageTest
         Context.SetDefaultTimeout(90_000);
         Context.SetDefaultNavigationTimeout(90_000);
         Page = await Context.NewPageAsync();
-        Page.Response += (_, response) => _pending.Add(Capture(response));
+        Page.Response += (_, response) =>
+        {
+            lock (_statuses) _statuses.Add($"{response.Status} {response.Request.Method} {new Uri(response.Url).AbsolutePath}");
+            _pending.Add(Capture(response));
+        };
     }
 
     private async Task Capture(IResponse response)
@@ -45,6 +50,20 @@ public abstract class ConsolePageTest
     [TearDown]
     public async Task CloseAsync()
     {
+        // A browser journey that fails by waiting tells nothing of what the page showed: say it, bounded, in the test output.
+        if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
+        {
+            try
+            {
+                var shown = await Page.Locator("body").InnerTextAsync(new LocatorInnerTextOptions { Timeout = 5_000 });
+                await TestContext.Out.WriteLineAsync($"page at failure: {Page.Url}\n{(shown.Length > 2000 ? shown[..2000] : shown)}");
+                lock (_statuses) TestContext.Out.WriteLine("responses: " + string.Join(", ", _statuses.TakeLast(20)));
+            }
+            catch (PlaywrightException e)
+            {
+                await TestContext.Out.WriteLineAsync($"page at failure: {Page.Url} (unreadable: {e.Message})");
+            }
+        }
         await SettleAsync();
         await Context.CloseAsync();
     }
