@@ -26,9 +26,8 @@ public sealed class ActivePolicySet
     /// <summary>Some policy mentions <c>target</c>, so the facts about the Okta user acted on must be read.</summary>
     public bool RefersToTarget { get; }
     /// <summary>
-    /// Some policy mentions <c>calls_today</c>, so each call is counted: a durable write on one row per principal and day,
-    /// which at 64 clients cost the proxy two thirds of its throughput (benchmarks/results/ab/nopolicy-policy100.md), so a set
-    /// that never reads the count does not pay for it.
+    /// Some policy mentions <c>calls_today</c>, so each call is counted (<see cref="DailyCallCounter"/>); a set that never
+    /// reads the count does not pay for it.
     /// </summary>
     public bool RefersToCallsToday { get; }
     /// <summary>Some policy mentions <c>target_group</c>, so the Okta group acted on must be read.</summary>

@@ -21,6 +21,12 @@ public sealed class PolicyOptions
     /// <summary>How long a replica reuses what Okta said about a group a call acts on (<c>context.target_group</c>); zero reads it every time.</summary>
     public TimeSpan TargetGroupCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often a replica adds the calls it counted for <c>context.calls_today</c> to the shared count, and how old the
+    /// shared count it reads may be: across replicas the count lags by at most this. Zero writes every call durably.
+    /// </summary>
+    public TimeSpan CallCountFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a call held for approval waits for its approvals before it expires (never run).</summary>
     public TimeSpan ApprovalLifetime { get; set; } = TimeSpan.FromHours(24);
 }
@@ -40,6 +46,8 @@ public sealed class PolicyOptionsValidator : IValidateOptions<PolicyOptions>
             errors.Add($"{PolicyOptions.Section}:ApprovalLifetime must be between 00:01:00 and 7.00:00:00.");
         if (o.TargetGroupCacheTtl < TimeSpan.Zero || o.TargetGroupCacheTtl > TimeSpan.FromMinutes(5))
             errors.Add($"{PolicyOptions.Section}:TargetGroupCacheTtl must be between 00:00:00 and 00:05:00.");
+        if (o.CallCountFlushInterval < TimeSpan.Zero || o.CallCountFlushInterval > TimeSpan.FromSeconds(10))
+            errors.Add($"{PolicyOptions.Section}:CallCountFlushInterval must be between 00:00:00 and 00:00:10.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

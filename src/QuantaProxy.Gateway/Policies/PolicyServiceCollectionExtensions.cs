@@ -17,6 +17,8 @@ public static class PolicyServiceCollectionExtensions
         services.AddSingleton<PolicyFactsReader>();
         services.AddSingleton<ApprovalStore>();
         services.AddSingleton<ApprovalService>();
+        services.AddSingleton<DailyCallCounter>();
+        services.AddHostedService<DailyCallCounterFlusher>();
         services.AddSingleton<PolicyStage>();
         return services;
     }

@@ -10,7 +10,7 @@ namespace QuantaProxy.Gateway.Policies;
 /// call (403, fail closed); every later event of the call names the policy set's hash and the determining policies.
 /// Without a policy set the call goes on as before (allow-list and delegations only).
 /// </summary>
-public sealed class PolicyStage(PolicyCache policies, KillSwitchCache killSwitches, PolicyStore store, PolicyFactsReader facts,
+public sealed class PolicyStage(PolicyCache policies, KillSwitchCache killSwitches, DailyCallCounter callCounter, PolicyFactsReader facts,
     ApprovalService approvals, ProxyDenials denials, TimeProvider time) : IOutboundStage
 {
     public async ValueTask<bool> RunAsync(OutboundCall outbound, CancellationToken ct)
@@ -69,7 +69,7 @@ public sealed class PolicyStage(PolicyCache policies, KillSwitchCache killSwitch
         var human = outbound.Human is { } person ? await facts.HumanAsync(integration, person, ct) : null;
         var target = set.RefersToTarget ? await facts.TargetAsync(integration, arguments, ct) : null;
         var group = set.RefersToTargetGroup ? await facts.TargetGroupAsync(integration, arguments, ct) : null;
-        var callsToday = set.RefersToCallsToday ? await store.CountCallAsync(outbound.TenantId, principal.CountKey, PolicyFacts.Day(now), ct) : 0;
+        var callsToday = set.RefersToCallsToday ? await callCounter.CountAsync(outbound.TenantId, principal.CountKey, PolicyFacts.Day(now), ct) : 0;
         return new PolicyFacts(principal, outbound.ResolvedOperation, integration, human, arguments, target, now, callsToday, group);
     }
 

@@ -46,16 +46,16 @@ public sealed class PolicyStore(Database database)
     public Task<IReadOnlyList<PolicySetRecord>> ListAsync(string tenantId, CancellationToken ct) =>
         QueryAsync("tenant_id, version, '' AS policy_text, sha256, policy_count, created_by, created_at", "tenant_id = @t", c => c.With("t", tenantId), ct);
 
-    /// <summary>Counts a call of <paramref name="principal"/> on <paramref name="day"/>; returns how many came before it that day.</summary>
-    public async Task<long> CountCallAsync(string tenantId, string principal, string day, CancellationToken ct)
+    /// <summary>Adds <paramref name="calls"/> calls of <paramref name="principal"/> on <paramref name="day"/>; returns the day's total after them.</summary>
+    public async Task<long> AddCallsAsync(string tenantId, string principal, string day, long calls, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var cmd = connection.Sql("""
-            INSERT INTO policy_call_counts (tenant_id, principal, day, calls) VALUES (@t, @p, @d, 1)
-            ON CONFLICT (tenant_id, principal, day) DO UPDATE SET calls = policy_call_counts.calls + 1
+            INSERT INTO policy_call_counts (tenant_id, principal, day, calls) VALUES (@t, @p, @d, @n)
+            ON CONFLICT (tenant_id, principal, day) DO UPDATE SET calls = policy_call_counts.calls + @n
             RETURNING calls
-            """).With("t", tenantId).With("p", principal).With("d", day);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) - 1;
+            """).With("t", tenantId).With("p", principal).With("d", day).With("n", calls);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>How many calls <paramref name="principal"/> made on <paramref name="day"/> (for a dry run, which counts none).</summary>

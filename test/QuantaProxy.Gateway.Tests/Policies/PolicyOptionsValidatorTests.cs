@@ -11,6 +11,7 @@ public sealed class PolicyOptionsValidatorTests
     public void The_defaults_are_valid() => Assert.That(Failures(new PolicyOptions()), Is.Empty);
 
     [TestCase(nameof(PolicyOptions.TargetGroupCacheTtl))]
+    [TestCase(nameof(PolicyOptions.CallCountFlushInterval))]
     [TestCase(nameof(PolicyOptions.CacheTtl))]
     [TestCase(nameof(PolicyOptions.ApprovalLifetime))]
     [TestCase(nameof(PolicyOptions.MaxTextBytes))]
@@ -21,6 +22,7 @@ public sealed class PolicyOptionsValidatorTests
         switch (setting)
         {
             case nameof(PolicyOptions.TargetGroupCacheTtl): options.TargetGroupCacheTtl = TimeSpan.FromHours(1); break;
+            case nameof(PolicyOptions.CallCountFlushInterval): options.CallCountFlushInterval = TimeSpan.FromMinutes(1); break;
             case nameof(PolicyOptions.CacheTtl): options.CacheTtl = TimeSpan.FromSeconds(5); break;
             case nameof(PolicyOptions.ApprovalLifetime): options.ApprovalLifetime = TimeSpan.FromDays(30); break;
             case nameof(PolicyOptions.MaxTextBytes): options.MaxTextBytes = 10; break;
