@@ -1,16 +1,13 @@
-using System.Globalization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Polly;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace QuantaProxy.Gateway.Okta;
 
 /// <summary>
-/// Sends one validated Okta request through YARP's forwarder (pooled handler per org) under the integration's
-/// resilience policy, and reduces Okta's answer to an <see cref="OktaCallResult"/>.
+/// Sends one validated Okta request (pooled handler per org) under the integration's resilience policy, and reduces
+/// Okta's answer to an <see cref="OktaCallResult"/>. The gateway is itself the client here: it builds the request from the
+/// catalog, so it sends an <see cref="HttpRequestMessage"/> directly; YARP's forwarder is for relaying a caller's request.
 /// </summary>
-public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clients, OktaResilience resilience, OktaAuthorization authorization, OktaCursors cursors, TimeProvider time)
+public sealed class OktaConnector(OktaHttpClients clients, OktaResilience resilience, OktaAuthorization authorization, OktaCursors cursors, TimeProvider time)
 {
     public const int MaxResponseBytes = 8 * 1024 * 1024;
     internal const string UserAgent = "QuantaProxy/1.0";
@@ -93,7 +90,7 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
         {
             return OktaAttempt.FromTokenRefusal(e);
         }
-        var attempt = await ForwardAsync(context, credentials, request, state, ct);
+        var attempt = await ExchangeAsync(context, credentials, request, state, ct);
         if (attempt.Status == 401 && credentials.Token is not null && !state.TokenRenewed)
         {
             // Okta refused the token before acting on the request (revoked, expired early, key rotated): renew it once
@@ -107,66 +104,57 @@ public sealed class OktaConnector(IHttpForwarder forwarder, OktaHttpClients clie
             {
                 return OktaAttempt.FromTokenRefusal(e);
             }
-            attempt = await ForwardAsync(context, credentials, request, state, ct);
+            attempt = await ExchangeAsync(context, credentials, request, state, ct);
         }
         return attempt;
     }
 
-    private async ValueTask<OktaAttempt> ForwardAsync(OktaCallContext context, OktaRequestCredentials credentials, ValidatedOktaRequest request, OktaCallState state, CancellationToken ct)
+    private async ValueTask<OktaAttempt> ExchangeAsync(OktaCallContext context, OktaRequestCredentials credentials, ValidatedOktaRequest request, OktaCallState state, CancellationToken ct)
     {
         using var activity = Telemetry.GatewayTelemetry.Source.StartActivity("okta.request");
         activity?.SetTag("qp.integration_id", context.IntegrationId);
         activity?.SetTag("qp.operation", state.Operation.Name);
-        var http = new DefaultHttpContext { RequestAborted = ct };
-        var query = request.PathAndQuery.IndexOf('?', StringComparison.Ordinal);
-        http.Request.Method = request.Method.Method;
-        http.Request.Path = PathString.FromUriComponent(query < 0 ? request.PathAndQuery : request.PathAndQuery[..query]);
-        http.Request.QueryString = query < 0 ? QueryString.Empty : QueryString.FromUriComponent(request.PathAndQuery[query..]);
-        http.Request.Headers.Accept = "application/json";
-        http.Request.Headers.UserAgent = UserAgent;
-        http.Request.Headers.Authorization = credentials.Authorization;
-        if (credentials.DpopProof is not null) http.Request.Headers["DPoP"] = credentials.DpopProof;
-        if (state.RetryFor is not null && state.RateLimitRetries > 0)
-        {
-            http.Request.Headers["X-Okta-Retry-For"] = state.RetryFor;
-            http.Request.Headers["X-Okta-Retry-Count"] = state.RateLimitRetries.ToString(CultureInfo.InvariantCulture);
-        }
-        http.Features.Set<IHttpRequestBodyDetectionFeature>(new BodyDetection(request.JsonBody is not null));
-        if (request.JsonBody is not null)
-        {
-            http.Request.ContentType = "application/json";
-            http.Request.ContentLength = request.JsonBody.Length;
-            http.Request.Body = new MemoryStream(request.JsonBody, writable: false);
-        }
-        WirePathGuard.Expect(http, request);
-        var capture = new BoundedCaptureStream(MaxResponseBytes);
-        http.Response.Body = capture;
+        using var message = OktaRequestMessage.Create(context.OktaBaseUri, request, credentials, state);
+        // The last look before the wire: the exact URI and method the handler will send must be the catalog's.
+        if (!OktaWirePath.Matches(request, message.Method, message.RequestUri!))
+            throw new OktaCallException(PathMismatchCode, "The request's path would not be the catalog operation's path; it was not sent.") { MayHaveReachedOkta = false };
 
-        var config = new ForwarderRequestConfig { ActivityTimeout = resilience.CallTimeout, Version = new Version(1, 1), VersionPolicy = HttpVersionPolicy.RequestVersionOrHigher };
-        var error = await forwarder.SendAsync(http, context.OktaBaseUri.GetLeftPart(UriPartial.Authority), clients.For(context.OktaBaseUri), config, WirePathGuard.Instance, ct);
-        if (error == ForwarderError.None)
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(resilience.CallTimeout);
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.For(context.OktaBaseUri).SendAsync(message, deadline.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            var unsent = e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+            if (!unsent) state.MayHaveReachedOkta = true;
+            activity?.SetTag("qp.outcome", unsent ? "connect_failed" : "send_failed");
+            throw new OktaTransportException(!unsent, e);
+        }
+        using (response)
         {
             state.MayHaveReachedOkta = true;
-            activity?.SetTag("http.response.status_code", http.Response.StatusCode);
-            return new OktaAttempt(http.Response.StatusCode, http.Response.Headers, capture.Captured);
+            activity?.SetTag("http.response.status_code", (int)response.StatusCode);
+            var headers = OktaResponseHeaders.From(response);
+            if (response.Content.Headers.ContentLength > MaxResponseBytes)
+                throw new OktaCallException("upstream_response_too_large", "Okta's answer exceeded the size limit.") { MayHaveReachedOkta = true };
+            var capture = new BoundedCaptureStream(MaxResponseBytes);
+            try
+            {
+                await response.Content.CopyToAsync(capture, deadline.Token);
+            }
+            catch (IOException) when (capture.Overflowed)
+            {
+                throw new OktaCallException("upstream_response_too_large", "Okta's answer exceeded the size limit.") { MayHaveReachedOkta = true };
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                activity?.SetTag("qp.outcome", "response_failed");
+                throw new OktaTransportException(true, e);
+            }
+            return new OktaAttempt((int)response.StatusCode, headers, capture.Captured);
         }
-        ct.ThrowIfCancellationRequested();
-        var cause = http.Features.Get<IForwarderErrorFeature>()?.Exception;
-        if (cause is WirePathMismatchException)
-            throw new OktaCallException(PathMismatchCode, "The request's path would not be the catalog operation's path; it was not sent.", cause) { MayHaveReachedOkta = false };
-        if (capture.Overflowed)
-        {
-            state.MayHaveReachedOkta = true;
-            throw new OktaCallException("upstream_response_too_large", "Okta's answer exceeded the size limit.") { MayHaveReachedOkta = true };
-        }
-        activity?.SetTag("qp.outcome", error.ToString());
-        var unsent = error == ForwarderError.Request && cause is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
-        if (!unsent) state.MayHaveReachedOkta = true;
-        throw new OktaTransportException(!unsent, cause);
-    }
-
-    private sealed class BodyDetection(bool canHaveBody) : IHttpRequestBodyDetectionFeature
-    {
-        public bool CanHaveBody { get; } = canHaveBody;
     }
 }

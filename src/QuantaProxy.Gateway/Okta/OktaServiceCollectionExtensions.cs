@@ -15,7 +15,6 @@ public static class OktaServiceCollectionExtensions
         services.AddSingleton<OktaAuthorization>();
         services.AddSingleton<OktaCursors>();
         services.AddSingleton<OktaConnector>();
-        services.AddHttpForwarder();
         return services;
     }
 }
