@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using QuantaProxy.Gateway.Catalog;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Cli.Commands;

@@ -1,5 +1,5 @@
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 
 namespace QuantaProxy.Gateway.Agents;
 

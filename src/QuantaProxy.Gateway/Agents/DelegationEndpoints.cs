@@ -5,7 +5,7 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Integrations;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Vault;
 using QuantaProxy.Gateway.Http;
 

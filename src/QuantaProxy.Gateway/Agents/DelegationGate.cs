@@ -2,7 +2,8 @@ using System.Globalization;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Integrations;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
+using QuantaProxy.Gateway.Okta.Transport;
 
 namespace QuantaProxy.Gateway.Agents;
 

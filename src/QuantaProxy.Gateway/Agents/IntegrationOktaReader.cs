@@ -1,6 +1,7 @@
 using System.Text.Json;
 using QuantaProxy.Gateway.Integrations;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Vault;
 
 namespace QuantaProxy.Gateway.Agents;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Transport;
 
 namespace QuantaProxy.Gateway.Agents;
 

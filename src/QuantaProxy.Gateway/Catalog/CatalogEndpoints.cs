@@ -1,4 +1,4 @@
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 using QuantaProxy.Gateway.Http;
 
 namespace QuantaProxy.Gateway.Catalog;

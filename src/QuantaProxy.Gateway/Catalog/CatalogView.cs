@@ -1,5 +1,5 @@
 using System.Globalization;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 
 namespace QuantaProxy.Gateway.Catalog;
 

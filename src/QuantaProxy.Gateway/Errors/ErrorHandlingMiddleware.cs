@@ -1,4 +1,4 @@
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
 using QuantaProxy.Gateway.Audit;

@@ -4,7 +4,7 @@ using QuantaProxy.Gateway.Agents;
 using QuantaProxy.Gateway.Integrations;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Kms;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Transport;
 
 namespace QuantaProxy.Gateway.Hooks;
 

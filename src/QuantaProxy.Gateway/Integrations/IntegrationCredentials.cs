@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Authentication;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Vault;
 
 namespace QuantaProxy.Gateway.Integrations;

@@ -3,7 +3,9 @@ using QuantaProxy.Gateway.ApiKeys;
 using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Authentication;
+using QuantaProxy.Gateway.Okta.Catalog;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Vault;
 using QuantaProxy.Gateway.Http;
 

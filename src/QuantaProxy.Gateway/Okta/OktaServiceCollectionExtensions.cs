@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using QuantaProxy.Gateway.Okta.Authentication;
+using QuantaProxy.Gateway.Okta.Transport;
 
 namespace QuantaProxy.Gateway.Okta;
 

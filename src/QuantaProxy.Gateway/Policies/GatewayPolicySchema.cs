@@ -1,4 +1,4 @@
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 using QuantaProxy.Policy.Schema;
 
 namespace QuantaProxy.Gateway.Policies;

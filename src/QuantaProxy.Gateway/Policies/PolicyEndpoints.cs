@@ -7,7 +7,7 @@ using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Http;
 using QuantaProxy.Gateway.Integrations;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 using QuantaProxy.Gateway.Vault;
 
 namespace QuantaProxy.Gateway.Policies;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using QuantaProxy.Gateway.Integrations;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 using QuantaProxy.Policy.Schema;
 
 namespace QuantaProxy.Gateway.Policies;

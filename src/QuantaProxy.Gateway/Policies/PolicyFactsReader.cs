@@ -1,7 +1,8 @@
 using QuantaProxy.Gateway.Agents;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Integrations;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
+using QuantaProxy.Gateway.Okta.Transport;
 
 namespace QuantaProxy.Gateway.Policies;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Proxy;
 
 namespace QuantaProxy.Gateway.Transparent;

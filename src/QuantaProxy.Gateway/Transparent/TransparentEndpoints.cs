@@ -7,7 +7,7 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Http;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Proxy.Pipeline;
 
 namespace QuantaProxy.Gateway.Transparent;

@@ -1,4 +1,4 @@
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 
 namespace QuantaProxy.Gateway.Transparent;
 

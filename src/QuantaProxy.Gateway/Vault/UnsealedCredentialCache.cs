@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using QuantaProxy.Gateway.Kms;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Authentication;
 
 namespace QuantaProxy.Gateway.Vault;
 

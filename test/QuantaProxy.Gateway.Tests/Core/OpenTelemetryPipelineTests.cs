@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using QuantaProxy.Gateway.Okta;
 using QuantaProxy.Gateway.Tests.Infrastructure;
 using QuantaProxy.OktaSandbox;
 

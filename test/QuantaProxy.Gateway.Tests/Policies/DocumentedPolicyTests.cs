@@ -1,5 +1,5 @@
 using QuantaProxy.Gateway.Integrations;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 using QuantaProxy.Gateway.Policies;
 
 namespace QuantaProxy.Gateway.Tests.Policies;

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Authentication;
+using QuantaProxy.Gateway.Okta.Catalog;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Tests.Infrastructure;
 using QuantaProxy.OktaSandbox;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 using QuantaProxy.Gateway.Tests.Infrastructure;
 
 namespace QuantaProxy.Gateway.Tests.Proxy;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 using QuantaProxy.Gateway.Tests.Infrastructure;
 using QuantaProxy.OktaSandbox;
 

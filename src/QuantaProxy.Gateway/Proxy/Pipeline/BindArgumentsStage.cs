@@ -1,5 +1,6 @@
 using QuantaProxy.Gateway.Errors;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
+using QuantaProxy.Gateway.Okta.Transport;
 
 namespace QuantaProxy.Gateway.Proxy.Pipeline;
 

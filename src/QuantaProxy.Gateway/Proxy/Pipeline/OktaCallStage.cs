@@ -1,5 +1,5 @@
 using QuantaProxy.Gateway.Audit;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Telemetry;
 
 namespace QuantaProxy.Gateway.Proxy.Pipeline;

@@ -1,0 +1,8 @@
+namespace QuantaProxy.Gateway.Okta.Catalog;
+
+public enum OktaBodyKind
+{
+    None,
+    CreateUser,
+    UpdateUser,
+}

@@ -1,8 +1,0 @@
-namespace QuantaProxy.Gateway.Okta;
-
-public enum OktaBodyKind
-{
-    None,
-    CreateUser,
-    UpdateUser,
-}

@@ -1,4 +1,0 @@
-namespace QuantaProxy.Gateway.Okta;
-
-/// <summary>Okta's <c>X-Rate-Limit-Limit/Remaining/Reset</c> (reset in Unix seconds).</summary>
-public sealed record RateLimitInfo(long Limit, long Remaining, long Reset);
