@@ -17,7 +17,7 @@ public static class AuditEndpoints
         string EventId, string TenantId, long Seq, string OccurredAt, string Type, string Actor, string OnBehalfOf, string IntegrationId,
         string Operation, string Outcome, string UpstreamStatus, string UpstreamRequestId, string RequestDigest, string ResponseDigest,
         string Detail, string PrevHash, string Hash);
-    public sealed record AuditEventsResponse(IReadOnlyList<AuditEventView> Events, long? NextAfter, string AuditEventId);
+    public sealed record AuditEventsResponse(IReadOnlyList<AuditEventView> Events, long? NextAfter, string AuditEventId, long? NextBefore = null);
     public sealed record HeadView(long Seq, string Hash);
     public sealed record BreakView(long Seq, string Kind);
     public sealed record VerifyResponse(bool Valid, long EventsChecked, HeadView Head, CheckpointView? Checkpoint, IReadOnlyList<BreakView> Errors, string AuditEventId);
@@ -46,18 +46,27 @@ public static class AuditEndpoints
             r.UpstreamStatus, r.UpstreamRequestId, r.RequestDigest, r.ResponseDigest, r.Detail, Convert.ToHexStringLower(row.PrevHash), Convert.ToHexStringLower(row.Hash));
     }
 
+    /// <summary>
+    /// A page of events matching the filter (<see cref="AuditEventFilter"/>), oldest first after <c>after</c>, or with
+    /// <c>order=desc</c> newest first below <c>before</c>. A full page names the cursor of the next one in the same direction.
+    /// </summary>
     private static async Task<IResult> ListAsync(HttpContext http, AuditStore store, AuditRecorder audit, TenantDirectory tenants)
     {
         var tenantId = await BeginAsync(http, tenants, systemChain: true);
         var after = QueryLong(http, "after", 0, 0, long.MaxValue);
+        var before = QueryLong(http, "before", long.MaxValue, 1, long.MaxValue);
         var limit = (int)QueryLong(http, "limit", 100, 1, MaxPageSize);
-        var type = http.Request.Query["type"].Count == 1 ? http.Request.Query["type"][0] : null;
-        if (type is not null && (type.Length > 64 || !type.All(c => char.IsAsciiLetterLower(c) || c is '.' or '_')))
-            throw ApiException.BadRequest("type is an event type such as proxy.call.", "type");
-        var rows = await store.ListAsync(tenantId, after, limit, type, http.RequestAborted);
+        var newestFirst = http.Request.Query["order"] switch
+        {
+            { Count: 0 } or ["asc"] => false,
+            ["desc"] => true,
+            _ => throw ApiException.BadRequest("order is asc (oldest first, the default) or desc (newest first).", "order"),
+        };
+        var filter = AuditEventFilter.Parse(http.Request.Query);
+        var rows = await store.ListAsync(tenantId, filter, after, before, newestFirst, limit, http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: "events"));
-        var next = rows.Count == limit ? rows[^1].Record.Seq : (long?)null;
-        return Results.Json(new AuditEventsResponse(rows.Select(View).ToList(), next, eventId), GatewayJson.Options);
+        long? next = rows.Count == limit ? rows[^1].Record.Seq : null;
+        return Results.Json(new AuditEventsResponse(rows.Select(View).ToList(), newestFirst ? null : next, eventId, newestFirst ? next : null), GatewayJson.Options);
     }
 
     private static async Task<IResult> VerifyAsync(HttpContext http, AuditVerifier verifier, AuditStore store, AuditTreeCache trees, AuditRecorder audit, TenantDirectory tenants)

@@ -147,12 +147,43 @@ public sealed class AuditStore(Database database)
         return result;
     }
 
-    public async Task<IReadOnlyList<StoredAuditRow>> ListAsync(string tenantId, long afterSeq, int limit, string? type, CancellationToken ct)
+    /// <summary>
+    /// One page of a tenant's events strictly between seq <paramref name="afterSeq"/> and <paramref name="beforeSeq"/> that
+    /// match <paramref name="filter"/>, oldest or newest first. Only the filter's set fields become clauses, each a parameter.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredAuditRow>> ListAsync(string tenantId, AuditEventFilter filter, long afterSeq, long beforeSeq, bool newestFirst, int limit,
+        CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        var sql = $"SELECT {EventColumns} FROM audit_events WHERE tenant_id = @t AND seq > @after" + (type is null ? "" : " AND type = @type") + " ORDER BY seq LIMIT @limit";
-        await using var select = connection.Sql(sql).With("t", tenantId).With("after", afterSeq).With("limit", limit);
-        if (type is not null) select.With("type", type);
+        var sql = new StringBuilder($"SELECT {EventColumns} FROM audit_events WHERE tenant_id = @t AND seq > @after AND seq < @before");
+        await using var select = connection.Sql("").With("t", tenantId).With("after", afterSeq).With("before", beforeSeq).With("limit", limit);
+        void Equal(string? value, string column)
+        {
+            if (value is null) return;
+            sql.Append(" AND ").Append(column).Append(" = @").Append(column);
+            select.With(column, value);
+        }
+        Equal(filter.IntegrationId, "integration_id");
+        Equal(filter.Operation, "operation");
+        Equal(filter.Actor, "actor");
+        Equal(filter.OnBehalfOf, "on_behalf_of");
+        Equal(filter.Outcome, "outcome");
+        Equal(filter.Type, "type");
+        // The bounds are in the stored format, whose byte order is time order; PostgreSQL is told to compare bytes, since a
+        // database's default collation may order text otherwise.
+        var occurredAt = database.IsPostgres ? "occurred_at COLLATE \"C\"" : "occurred_at";
+        if (filter.From is not null)
+        {
+            sql.Append(" AND ").Append(occurredAt).Append(" >= @from");
+            select.With("from", filter.From);
+        }
+        if (filter.To is not null)
+        {
+            sql.Append(" AND ").Append(occurredAt).Append(" < @to");
+            select.With("to", filter.To);
+        }
+        sql.Append(newestFirst ? " ORDER BY seq DESC LIMIT @limit" : " ORDER BY seq LIMIT @limit");
+        select.CommandText = sql.ToString();
         await using var reader = await select.ExecuteReaderAsync(ct);
         var result = new List<StoredAuditRow>();
         while (await reader.ReadAsync(ct)) result.Add(ReadEvent(reader));
