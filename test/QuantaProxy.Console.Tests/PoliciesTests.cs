@@ -11,6 +11,8 @@ public sealed class PoliciesTests : ConsolePageTest
     private const string Fixed = "@id(\"everything-else\")\npermit(principal, action, resource);\n\n@id(\"no-deactivation\")\n"
         + "@reason(\"Users are deactivated in Okta only\")\nforbid(principal, action == QuantaProxy::Action::\"deactivate_user\", resource);\n";
 
+    private ILocator Nav => Page.GetByRole(AriaRole.Navigation, new() { Name = "Console" });
+
     [TearDown]
     public async Task TurnPoliciesOffAsync() =>
         // An empty version: the tenant has no active set again for the tests that follow.
@@ -20,7 +22,7 @@ public sealed class PoliciesTests : ConsolePageTest
     public async Task Shows_a_fault_at_its_line_keeps_the_edit_activates_the_fix_and_dry_runs_calls()
     {
         await SignInWithOktaAsync();
-        await Page.GetByRole(AriaRole.Link, new() { Name = "Policies" }).ClickAsync();
+        await Nav.GetByRole(AriaRole.Link, new() { Name = "Policies", Exact = true }).ClickAsync();
         await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/console/policies");
         await AssertAccessibleAsync();
 
@@ -76,9 +78,14 @@ public sealed class PoliciesTests : ConsolePageTest
 
         await Page.GetByLabel("Operation").SelectOptionAsync("list_users");
         await Page.GetByLabel("Arguments (JSON object, as an agent sends them)").FillAsync("{}");
+        await Page.GetByLabel("Okta user id").FillAsync("00uperson0000000001");
+        await Page.GetByLabel("Login").FillAsync("person@example.com");
+        await Page.GetByLabel("Group ids (comma-separated)").First.FillAsync("00ggroupa, 00ggroupb");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Dry run" }).ClickAsync();
         Assert.That(await Page.GetByTestId("decision").InnerTextAsync(), Is.EqualTo("allow"));
         Assert.That(await Page.GetByTestId("determining-policies").InnerTextAsync(), Is.EqualTo("everything-else"));
+        Assert.That(await Page.GetByTestId("facts").InnerTextAsync(), Does.Contain("00uperson0000000001").And.Contain("person@example.com").And.Contain("00ggroupb"),
+            "the person is in the facts the policies saw");
 
         // Arguments that are not JSON are refused at the field, and nothing reaches the API.
         var evaluations = await EvaluationCountAsync();
@@ -95,7 +102,8 @@ public sealed class PoliciesTests : ConsolePageTest
     public async Task An_auditor_gets_neither_the_editor_nor_the_dry_run()
     {
         await SignInWithOktaAsync(Env.AuditorLogin);
-        Assert.That(await Page.GetByRole(AriaRole.Link, new() { Name = "Policies" }).CountAsync(), Is.Zero, "no nav entry for a role the API refuses");
+        Assert.That(await Nav.GetByRole(AriaRole.Link, new() { Name = "Audit", Exact = true }).CountAsync(), Is.EqualTo(1));
+        Assert.That(await Nav.GetByRole(AriaRole.Link, new() { Name = "Policies", Exact = true }).CountAsync(), Is.Zero, "no nav entry for a role the API refuses");
         await Page.GotoAsync("/console/policies");
         Assert.That(await Page.Locator("[role=alert]").InnerTextAsync(), Does.Contain("admin"));
         Assert.That(await Page.Locator("textarea").CountAsync(), Is.Zero);
