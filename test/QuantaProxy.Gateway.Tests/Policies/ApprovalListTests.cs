@@ -156,4 +156,20 @@ public sealed class ApprovalListTests(StoreKind store)
         var list = await _host.OkAsync(HttpMethod.Get, "/api/v2/approvals?limit=100", _approver);
         Assert.That(list.ToJsonString(), Does.Not.Contain(userId));
     }
+
+    [Test]
+    public async Task An_approval_held_before_its_details_were_kept_shows_no_reasons_and_still_its_arguments()
+    {
+        var userId = UserId(8);
+        var id = await HoldAsync(_tenant, _integration, userId);
+        await RawSql.ExecuteAsync(_host, "UPDATE approvals SET reasons = NULL, agent_id = NULL WHERE id = @id", ("id", id));
+        var one = await _host.OkAsync(HttpMethod.Get, $"/api/v2/approvals/{id}", _approver);
+        Assert.That(one["reasons"]!.AsArray(), Is.Empty);
+        Assert.That(one["agent_id"], Is.Null);
+        Assert.That(one["policy_ids"]!.AsArray(), Has.Count.EqualTo(1));
+        Assert.That(one["arguments"]!["user_id"]!.GetValue<string>(), Is.EqualTo(userId));
+        var listed = (await _host.OkAsync(HttpMethod.Get, "/api/v2/approvals?state=pending&limit=100", _approver))["approvals"]!.AsArray()
+            .Single(a => a!["approval_id"]!.GetValue<string>() == id)!;
+        Assert.That(listed["reasons"]!.AsArray(), Is.Empty);
+    }
 }
