@@ -101,7 +101,7 @@ public sealed class AgentCommandsTests
     }
 
     [Test]
-    public async Task A_held_call_is_shown_and_approved_with_the_CLI_by_a_second_person()
+    public async Task A_held_call_is_listed_shown_and_approved_with_the_CLI_by_a_second_person()
     {
         using var http = new HttpClient { BaseAddress = new Uri(_url) };
         async Task<(int Status, JsonNode? Body, string? Location)> SendAsync(HttpMethod method, string path, string key, object? body)
@@ -151,8 +151,17 @@ public sealed class AgentCommandsTests
         var shown = await AsApproverAsync("approval", "show", approvalId);
         Assert.That(shown["operation"]!.GetValue<string>(), Is.EqualTo("suspend_user"));
         Assert.That(shown["state"]!.GetValue<string>(), Is.EqualTo("pending"));
+        Assert.That(shown["arguments"]!["user_id"]!.GetValue<string>(), Is.EqualTo(target), "an approver reads what the policy saw");
+        var queue = await AsApproverAsync("approval", "list", "--state", "pending");
+        Assert.That(queue["approvals"]!.AsArray().Select(a => a!["approval_id"]!.GetValue<string>()), Does.Contain(approvalId));
+        Assert.That(queue.ToJsonString(), Does.Not.Contain(target), "a list carries no arguments");
         var approved = await AsApproverAsync("approval", "approve", approvalId);
         Assert.That(approved["approvers"]!.AsArray(), Has.Count.EqualTo(1));
         Assert.That(approved["state"]!.GetValue<string>(), Is.AnyOf("executing", "executed"), approved.ToJsonString());
+        Assert.That((await AsApproverAsync("approval", "list", "--state", "pending"))["approvals"]!.AsArray(), Is.Empty);
+        Assert.That((await AsApproverAsync("approval", "list"))["approvals"]!.AsArray().Select(a => a!["approval_id"]!.GetValue<string>()), Does.Contain(approvalId));
+        var (badCode, _, badError) = await CliProcess.RunAsync(null, ["approval", "list", "--state", "waiting", "--gateway", _url, "--api-key", approver]);
+        Assert.That(badCode, Is.Not.Zero, "an unknown state is refused");
+        Assert.That(badError, Does.Contain("waiting"));
     }
 }

@@ -25,6 +25,7 @@ public sealed class ConsoleEnvironment : IAsyncDisposable
     public const string AuthServerId = "ausconsole000000001";
     public const string AdminGroup = "Group 29";
     public const string AuditorGroup = "Group 28";
+    public const string ApproverGroup = "Group 27";
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private static readonly string[] ChromiumArgs =
         ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -44,6 +45,10 @@ public sealed class ConsoleEnvironment : IAsyncDisposable
     public string NoRoleLogin { get; private set; } = "";
     /// <summary>A person whose only mapped group is the auditors' (read-only).</summary>
     public string AuditorLogin { get; private set; } = "";
+    /// <summary>A person whose strongest mapped group is the approvers' (decides on held calls, reads the audit).</summary>
+    public string ApproverLogin { get; private set; } = "";
+    /// <summary>The approver's Okta user id: what the approval and its audit name them by.</summary>
+    public string ApproverUserId { get; private set; } = "";
     public string Issuer => Sandbox.AuthorizationServer(AuthServerId).Issuer.ToString().TrimEnd('/');
     public string UserDataDir { get; } = Path.Combine(Path.GetTempPath(), "qp-console-chromium-" + Guid.NewGuid().ToString("N"));
 
@@ -100,9 +105,9 @@ public sealed class ConsoleEnvironment : IAsyncDisposable
             await OkAsync(HttpMethod.Put, $"/api/v2/tenants/{t.Id}/console-settings", AdminKey, new
             {
                 issuer = Issuer, client_id = ClientId,
-                role_groups = new Dictionary<string, string[]> { ["tenant_admin"] = [AdminGroup], ["auditor"] = [AuditorGroup] },
+                role_groups = new Dictionary<string, string[]> { ["tenant_admin"] = [AdminGroup], ["approver"] = [ApproverGroup], ["auditor"] = [AuditorGroup] },
             });
-        (AdminLogin, NoRoleLogin, AuditorLogin) = await FindUsersAsync();
+        (AdminLogin, NoRoleLogin, AuditorLogin, ApproverLogin, ApproverUserId) = await FindUsersAsync();
 
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
@@ -161,20 +166,27 @@ public sealed class ConsoleEnvironment : IAsyncDisposable
         return new Tenant(tenantId, apiKey, _hmacKeys[tenantId], seed, registered["key_id"]!.GetValue<string>(), credential, integration);
     }
 
-    private async Task<(string Admin, string NoRole, string Auditor)> FindUsersAsync()
+    private async Task<(string Admin, string NoRole, string Auditor, string Approver, string ApproverId)> FindUsersAsync()
     {
         using var okta = new HttpClient { BaseAddress = Sandbox.BaseAddress };
         okta.DefaultRequestHeaders.Add("Authorization", "SSWS " + OktaToken);
         var groups = JsonNode.Parse(await okta.GetStringAsync("/api/v1/groups?limit=200"))!.AsArray();
         string GroupId(string name) => groups.First(g => g!["profile"]!["name"]!.GetValue<string>() == name)!["id"]!.GetValue<string>();
-        var admins = JsonNode.Parse(await okta.GetStringAsync($"/api/v1/groups/{GroupId(AdminGroup)}/users?limit=200"))!.AsArray();
-        var auditors = JsonNode.Parse(await okta.GetStringAsync($"/api/v1/groups/{GroupId(AuditorGroup)}/users?limit=200"))!.AsArray();
-        var mapped = admins.Concat(auditors).Select(u => u!["id"]!.GetValue<string>()).ToHashSet();
+        async Task<JsonArray> MembersAsync(string group) => JsonNode.Parse(await okta.GetStringAsync($"/api/v1/groups/{GroupId(group)}/users?limit=200"))!.AsArray();
+        static string Id(JsonNode? u) => u!["id"]!.GetValue<string>();
+        static string Login(JsonNode? u) => u!["profile"]!["login"]!.GetValue<string>();
+        var admins = await MembersAsync(AdminGroup);
+        var auditors = await MembersAsync(AuditorGroup);
+        var approvers = await MembersAsync(ApproverGroup);
+        var mapped = admins.Concat(auditors).Concat(approvers).Select(Id).ToHashSet();
         var users = JsonNode.Parse(await okta.GetStringAsync("/api/v1/users?limit=50"))!.AsArray();
-        var noRole = users.First(u => !mapped.Contains(u!["id"]!.GetValue<string>()))!["profile"]!["login"]!.GetValue<string>();
-        var adminIds = admins.Select(u => u!["id"]!.GetValue<string>()).ToHashSet();
-        var auditor = auditors.First(u => !adminIds.Contains(u!["id"]!.GetValue<string>()))!["profile"]!["login"]!.GetValue<string>();
-        return (admins[0]!["profile"]!["login"]!.GetValue<string>(), noRole, auditor);
+        var noRole = Login(users.First(u => !mapped.Contains(Id(u))));
+        var adminIds = admins.Select(Id).ToHashSet();
+        var approverIds = approvers.Select(Id).ToHashSet();
+        // The strongest mapped role wins: the auditor is in no stronger group, the approver in no admins' group.
+        var auditor = Login(auditors.First(u => !adminIds.Contains(Id(u)) && !approverIds.Contains(Id(u))));
+        var approver = approvers.First(u => !adminIds.Contains(Id(u)));
+        return (Login(admins[0]), noRole, auditor, Login(approver), Id(approver));
     }
 
     public async Task<JsonNode> OkAsync(HttpMethod method, string path, string key, object? body = null)

@@ -6,12 +6,45 @@ using QuantaProxy.Client.Http;
 namespace QuantaProxy.Cli.Commands;
 
 /// <summary>
-/// <c>quantaproxy approval show|approve|reject APR_ID</c>: decide on a call held by an <c>@approval</c> policy, as a person
-/// whose API key has the <c>approvals:decide</c> scope (never the caller that asked).
+/// <c>quantaproxy approval list [--state pending]</c> and <c>approval show|approve|reject APR_ID</c>: find and decide on calls held
+/// by an <c>@approval</c> policy, as a person whose API key has the <c>approvals:decide</c> scope (never the caller that asked).
 /// </summary>
 public static class ApprovalCommands
 {
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
+
+    private static readonly string[] States = ["pending", "executing", "executed", "failed", "rejected", "expired"];
+
+    /// <summary>One page of the tenant's approvals, newest first (no arguments: <c>show</c> one to read them).</summary>
+    private static Command List()
+    {
+        var connection = new GatewayConnectionOptions();
+        var state = new Option<string?>("--state") { Description = "Only approvals in this state: " + string.Join(", ", States) };
+        state.AcceptOnlyFromAmong(States);
+        var limit = new Option<int>("--limit") { Description = "At most this many (1 to 100)", DefaultValueFactory = _ => 50 };
+        var after = new Option<string?>("--after") { Description = "The next_after of the page before, for the next (older) page" };
+        var command = new Command("list", "List the tenant's held calls, newest first. Example: quantaproxy approval list --state pending") { state, limit, after };
+        connection.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                using var client = connection.Connect(parse);
+                var query = $"?limit={parse.GetValue(limit)}";
+                if (parse.GetValue(state) is { } s) query += "&state=" + Uri.EscapeDataString(s);
+                if (parse.GetValue(after) is { } a) query += "&after=" + Uri.EscapeDataString(a);
+                var answer = await client.SendJsonAsync(HttpMethod.Get, "/api/v2/approvals" + query, null, ct);
+                Console.WriteLine(answer.ToJsonString(Pretty));
+                return 0;
+            }
+            catch (Exception e) when (e is QuantaProxyApiException or HttpRequestException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"failed: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
 
     public static Command Create()
     {
@@ -41,7 +74,8 @@ public static class ApprovalCommands
         }
         return new Command("approval", "Calls held for a second person's approval")
         {
-            Verb("show", "Show a held call: operation, integration, who asked, approvals so far. Example: quantaproxy approval show apr_…", HttpMethod.Get, ""),
+            List(),
+            Verb("show", "Show a held call: operation, integration, who asked and for whom, its arguments as the policy saw them, the policies and their reasons, approvals so far. Example: quantaproxy approval show apr_…", HttpMethod.Get, ""),
             Verb("approve", "Approve a held call; the last required approval runs it once. Example: quantaproxy approval approve apr_…", HttpMethod.Post, "/approve"),
             Verb("reject", "Reject a held call; it is never run. Example: quantaproxy approval reject apr_…", HttpMethod.Post, "/reject"),
         };

@@ -9,6 +9,7 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Http;
+using QuantaProxy.Gateway.Okta;
 using QuantaProxy.Gateway.Proxy.Pipeline;
 using QuantaProxy.Gateway.Tenants;
 
@@ -19,11 +20,14 @@ namespace QuantaProxy.Gateway.Policies;
 /// people, never the caller nor the person acted for), and running the call exactly once when the last approval arrives.
 /// </summary>
 public sealed class ApprovalService(ApprovalStore store, ApiKeys.ApiKeyStore apiKeys, TenantKeyRing keyRing, AuditRecorder audit, IOptions<PolicyOptions> options, TimeProvider time,
-    IServiceProvider services, ILogger<ApprovalService> logger)
+    OktaCursors cursors, IServiceProvider services, ILogger<ApprovalService> logger)
 {
     private const string SealedType = "approval_payload";
 
     private sealed record StoredCaller(string ApiKeyId, string? TenantId, IReadOnlyList<string> Scopes, AgentIdentity? Agent);
+
+    /// <summary>The agent that asked, as the audit names it (<c>agent:&lt;issuer&gt;|&lt;client_id&gt;</c>), or null for an API key.</summary>
+    public static string? AgentOf(ApprovalRecord record) => JsonSerializer.Deserialize<StoredCaller>(record.CallerJson)?.Agent?.Actor;
 
     public async Task<ApprovalRecord> HoldAsync(OutboundCall call, PolicyOutcome outcome, CancellationToken ct)
     {
@@ -36,7 +40,7 @@ public sealed class ApprovalService(ApprovalStore store, ApiKeys.ApiKeyStore api
         var caller = JsonSerializer.Serialize(new StoredCaller(call.Caller.ApiKeyId, call.Caller.TenantId, call.Caller.Scopes, call.Caller.Agent));
         var record = new ApprovalRecord(id, call.TenantId, ApprovalStates.Pending, outcome.ApprovalsRequired, outcome.DeterminingPolicies, call.Caller.ApiKeyId,
             call.Audit.OnBehalfOf, caller, call.ResolvedIntegration.Id, call.ResolvedOperation.Name, vaultKey.Id, sealedPayload.Enc, sealedPayload.Ciphertext, [],
-            Timestamps.Format(now), Timestamps.Format(now + options.Value.ApprovalLifetime), null, null, null, null);
+            Timestamps.Format(now), Timestamps.Format(now + options.Value.ApprovalLifetime), null, null, null, null, outcome.Reasons, call.AgentRecordId);
         await store.InsertAsync(record, ct);
         await audit.RecordAsync(call.Audit, call.TenantId, AuditEventTypes.ApprovalRequest, ApprovalStates.Pending,
             new AuditDetails(IntegrationId: record.IntegrationId, Operation: record.Operation, Detail: $"approval={id};required={record.Required}"));
@@ -79,6 +83,40 @@ public sealed class ApprovalService(ApprovalStore store, ApiKeys.ApiKeyStore api
         return await store.FindAsync(tenantId, id, ct) ?? decided;
     }
 
+    /// <summary>
+    /// The held call's arguments as its policies saw them (<c>context.args</c>): the sealed payload opened and bound by the
+    /// operation the way the pipeline binds it (a continuation cursor resolved to its query). Null when the payload no longer
+    /// binds (the catalog changed since): shown as nothing rather than as a guess. The clear values live only in the answer
+    /// of the one request that asked; callers must not log or audit them.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, object>?> ArgumentsAsync(ApprovalRecord record, CancellationToken ct)
+    {
+        if (!OktaOperationCatalog.Default.TryGet(record.Operation, out var operation)) return null;
+        var payload = await OpenPayloadAsync(record, ct);
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            var bound = await cursors.ResolveAsync(record.TenantId, record.IntegrationId, operation, operation.Validate(document.RootElement), ct);
+            return bound.Arguments.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is PayloadValidationException or OktaCursorException or JsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            Array.Clear(payload);
+        }
+    }
+
+    private async Task<byte[]> OpenPayloadAsync(ApprovalRecord record, CancellationToken ct)
+    {
+        var keys = await keyRing.GetKeysAsync(record.TenantId, ct);
+        var vaultKey = keys.Find(record.VaultKeyId, TenantKeyPurpose.VaultKem) ?? throw new InvalidOperationException("An approval names a vault key its tenant does not have.");
+        return await keyRing.UseVaultKeyAsync(vaultKey,
+            key => VaultBlob.Open(record.TenantId, record.Id, 1, SealedType, record.VaultKeyId, key, record.PayloadEnc, record.PayloadCiphertext), ct);
+    }
+
     /// <summary>Runs the held call from its stored form, with the caller as it was verified when it asked.</summary>
     private async Task ExecuteAsync(ApprovalRecord record, int approvals, CancellationToken ct)
     {
@@ -91,10 +129,7 @@ public sealed class ApprovalService(ApprovalStore store, ApiKeys.ApiKeyStore api
             await store.FinishAsync(record.TenantId, record.Id, ApprovalStates.Failed, "", null, "caller_revoked", ct);
             return;
         }
-        var keys = await keyRing.GetKeysAsync(record.TenantId, ct);
-        var vaultKey = keys.Find(record.VaultKeyId, TenantKeyPurpose.VaultKem) ?? throw new InvalidOperationException("An approval names a vault key its tenant does not have.");
-        var payload = await keyRing.UseVaultKeyAsync(vaultKey,
-            key => VaultBlob.Open(record.TenantId, record.Id, 1, SealedType, record.VaultKeyId, key, record.PayloadEnc, record.PayloadCiphertext), ct);
+        var payload = await OpenPayloadAsync(record, ct);
         var now = time.GetUtcNow();
         var requestId = PrefixedId.New(PrefixedId.Request, now);
         var auditContext = new AuditContext(PrefixedId.New(PrefixedId.AuditEvent, now)) { Actor = stored.ApiKeyId, TenantId = record.TenantId };

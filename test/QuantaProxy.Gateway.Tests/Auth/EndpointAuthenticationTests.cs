@@ -163,6 +163,7 @@ public sealed class EndpointAuthenticationTests
         ["POST /api/v2/kill-switches"] = "scope:admin",
         ["GET /api/v2/kill-switches"] = "scope:admin",
         ["DELETE /api/v2/kill-switches/{killSwitchId}"] = "scope:admin",
+        ["GET /api/v2/approvals"] = "scope:approvals:decide",
         ["GET /api/v2/approvals/{approvalId}"] = "caller",
         ["POST /api/v2/approvals/{approvalId}/approve"] = "scope:approvals:decide",
         ["POST /api/v2/approvals/{approvalId}/reject"] = "scope:approvals:decide",
