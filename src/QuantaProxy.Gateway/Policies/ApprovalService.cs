@@ -9,7 +9,8 @@ using QuantaProxy.Gateway.Audit;
 using QuantaProxy.Gateway.Auth;
 using QuantaProxy.Gateway.Errors;
 using QuantaProxy.Gateway.Http;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
+using QuantaProxy.Gateway.Okta.Transport;
 using QuantaProxy.Gateway.Proxy.Pipeline;
 using QuantaProxy.Gateway.Tenants;
 

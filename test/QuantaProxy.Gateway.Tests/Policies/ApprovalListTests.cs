@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using QuantaProxy.Gateway.Okta;
+using QuantaProxy.Gateway.Okta.Catalog;
 using QuantaProxy.Gateway.Tests.Infrastructure;
 using QuantaProxy.OktaSandbox;
 

@@ -10,7 +10,7 @@ public static class ApprovalText
     public static string State(JsonNode approval)
     {
         var state = approval["state"]!.GetValue<string>();
-        if (state != Policies.ApprovalStates.Pending) return state;
+        if (state != Gateway.Policies.ApprovalStates.Pending) return state;
         var given = approval["approvers"]?.AsArray().Count ?? 0;
         var required = approval["approvals_required"]!.GetValue<int>();
         return string.Create(CultureInfo.InvariantCulture, $"pending: {given} of {required} approval{(required == 1 ? "" : "s")}");
