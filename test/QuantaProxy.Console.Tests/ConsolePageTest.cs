@@ -12,6 +12,7 @@ public abstract class ConsolePageTest
     protected List<string> ResponseBodies { get; } = [];
     private readonly List<Task> _pending = [];
     private readonly List<string> _statuses = [];
+    private readonly Dictionary<IRequest, string> _unfinished = [];
 
     [SetUp]
     public async Task OpenAsync()
@@ -26,6 +27,14 @@ public abstract class ConsolePageTest
         {
             lock (_statuses) _statuses.Add($"{response.Status} {response.Request.Method} {new Uri(response.Url).AbsolutePath}");
             _pending.Add(Capture(response));
+        };
+        // What never finished is what holds a page's load event: kept for the failure report.
+        Page.Request += (_, request) => { lock (_unfinished) _unfinished[request] = $"{request.Method} {new Uri(request.Url).AbsolutePath}"; };
+        Page.RequestFinished += (_, request) => { lock (_unfinished) _unfinished.Remove(request); };
+        Page.RequestFailed += (_, request) =>
+        {
+            lock (_unfinished) _unfinished.Remove(request);
+            lock (_statuses) _statuses.Add($"failed {request.Method} {new Uri(request.Url).AbsolutePath}: {request.Failure}");
         };
     }
 
@@ -58,6 +67,7 @@ public abstract class ConsolePageTest
                 var shown = await Page.Locator("body").InnerTextAsync(new LocatorInnerTextOptions { Timeout = 5_000 });
                 await TestContext.Out.WriteLineAsync($"page at failure: {Page.Url}\n{(shown.Length > 2000 ? shown[..2000] : shown)}");
                 lock (_statuses) TestContext.Out.WriteLine("responses: " + string.Join(", ", _statuses.TakeLast(20)));
+                lock (_unfinished) TestContext.Out.WriteLine("unfinished requests: " + string.Join(", ", _unfinished.Values));
             }
             catch (PlaywrightException e)
             {
@@ -74,7 +84,10 @@ public abstract class ConsolePageTest
         tenant ??= Env.Main;
         await Page.GotoAsync($"/console/signin?tenant_id={tenant.Id}&login_hint={Uri.EscapeDataString(login ?? Env.AdminLogin)}");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Okta" }).ClickAsync();
-        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath is "/console" or "/console/signin");
+        // The pages are server-rendered without script: once the document is parsed there is nothing left to wait for. (Twice
+        // in CI the page was at /console with every response in, yet its load event never came within 90 s.)
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath is "/console" or "/console/signin",
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
     }
 
     /// <summary>axe-core on the current page: no serious or critical violation.</summary>
