@@ -136,19 +136,22 @@ public static class PolicyEndpoints
         if (request.Agent is { } agent)
         {
             if (string.IsNullOrEmpty(agent.Issuer) || string.IsNullOrEmpty(agent.ClientId)) throw ApiException.BadRequest("agent needs issuer and client_id.", "agent");
-            principal = PolicyPrincipal.Agent(agent.Issuer, agent.ClientId, tenantId);
+            principal = PolicyPrincipal.Agent(Fact(agent.Issuer, "agent.issuer"), Fact(agent.ClientId, "agent.client_id"), tenantId);
         }
         else
         {
             principal = PolicyPrincipal.ApiKey(request.ApiKeyId ?? caller.ApiKeyId, tenantId);
         }
         var human = request.Human is { } h
-            ? new PolicyHuman(h.Id ?? throw ApiException.BadRequest("human.id is required.", "human.id"), h.Login ?? "", h.Status ?? "ACTIVE", h.Groups ?? [])
+            ? new PolicyHuman(Fact(h.Id ?? throw ApiException.BadRequest("human.id is required.", "human.id"), "human.id"), Fact(h.Login ?? "", "human.login"),
+                Fact(h.Status ?? "ACTIVE", "human.status"), Facts(h.Groups, "human.groups"))
             : null;
-        var target = request.Target is { } t ? new PolicyTarget(t.Status ?? "ACTIVE", t.Groups ?? []) : null;
+        var target = request.Target is { } t ? new PolicyTarget(Fact(t.Status ?? "ACTIVE", "target.status"), Facts(t.Groups, "target.groups")) : null;
         var group = request.TargetGroup is { } g
-            ? new PolicyTargetGroup(g.Id ?? throw ApiException.BadRequest("target_group.id is required.", "target_group.id"), g.Name ?? "", g.Type ?? "OKTA_GROUP")
+            ? new PolicyTargetGroup(Fact(g.Id ?? throw ApiException.BadRequest("target_group.id is required.", "target_group.id"), "target_group.id"),
+                Fact(g.Name ?? "", "target_group.name"), Fact(g.Type ?? "OKTA_GROUP", "target_group.type"))
             : null;
+        if (request.CallsToday is < 0) throw ApiException.BadRequest("calls_today cannot be negative.", "calls_today");
         var facts = new PolicyFacts(principal, operation, integration, human, bound.Arguments, target, request.At ?? time.GetUtcNow(), request.CallsToday ?? 0, group);
 
         var set = await cache.GetAsync(tenantId, http.RequestAborted);
@@ -176,5 +179,21 @@ public static class PolicyEndpoints
         var tenantId = CallerContext.Get(http).ResolveTenant(VaultEndpoints.TenantFromQuery(http));
         AuditContext.Get(http)!.TenantId = tenantId;
         return tenantId;
+    }
+
+    // Okta's own limits are far below these (a login or group name is at most a few hundred characters); a hypothetical fact
+    // beyond them is a mistake or an attack on the evaluator, refused naming the field.
+    private const int MaxFactLength = 1024;
+    private const int MaxFactCount = 1000;
+
+    private static string Fact(string value, string field) =>
+        value.Length <= MaxFactLength ? value : throw ApiException.BadRequest($"{field} is longer than {MaxFactLength} characters.", field);
+
+    private static IReadOnlyList<string> Facts(IReadOnlyList<string>? values, string field)
+    {
+        if (values is null) return [];
+        if (values.Count > MaxFactCount) throw ApiException.BadRequest($"{field} has more than {MaxFactCount} entries.", field);
+        foreach (var value in values) Fact(value ?? throw ApiException.BadRequest($"{field} holds a null.", field), field);
+        return values;
     }
 }

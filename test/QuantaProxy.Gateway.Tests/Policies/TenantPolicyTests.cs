@@ -262,6 +262,28 @@ public sealed class TenantPolicyTests(StoreKind store)
         Assert.That(_okta.Stats.Requests, Is.EqualTo(before));
     }
 
+    [TestCase("human", "login")]
+    [TestCase("human", "groups")]
+    [TestCase("target", "groups")]
+    [TestCase("target_group", "name")]
+    [TestCase("agent", "issuer")]
+    public async Task A_dry_run_refuses_an_oversized_hypothetical_fact_naming_it(string fact, string field)
+    {
+        var huge = new string('a', 2000);
+        var value = field == "groups" ? (object)new[] { "00g1", huge } : huge;
+        var facts = fact switch
+        {
+            "agent" => new Dictionary<string, object> { ["issuer"] = "https://idp.example", ["client_id"] = "bot" },
+            "target" => [],
+            _ => new Dictionary<string, object> { ["id"] = "00g1" },
+        };
+        facts[field] = value;
+        var body = new Dictionary<string, object> { ["integration_id"] = _integration, ["operation"] = "get_user", ["payload"] = new { user_id = "00u1" }, [fact] = facts };
+        var (response, problem) = await _host.SendAsync(HttpMethod.Post, "/api/v2/policy/evaluate", _tenant.ApiKey, body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem?.ToJsonString());
+        Assert.That(problem!["field"]?.GetValue<string>() ?? problem.ToJsonString(), Does.Contain($"{fact}.{field}"));
+    }
+
     [Test]
     public async Task A_kill_switch_stops_the_integration_at_once_and_lifting_it_restores_calls()
     {
