@@ -8,7 +8,7 @@ namespace QuantaProxy.Gateway.Auth;
 /// The authenticated caller of a request: which API key, which tenant (none for admin keys), which scopes; or, for a
 /// verified agent token, the agent (and the person it acts for), whose id stands where an API key's would.
 /// </summary>
-public sealed class CallerContext(string apiKeyId, string? tenantId, IReadOnlyList<string> scopes, AgentIdentity? agent = null)
+public sealed class CallerContext(string apiKeyId, string? tenantId, IReadOnlyList<string> scopes, AgentIdentity? agent = null, string? personId = null)
 {
     private static readonly object Key = new();
 
@@ -17,6 +17,11 @@ public sealed class CallerContext(string apiKeyId, string? tenantId, IReadOnlyLi
     /// <summary>Set only from a verified agent token (never from anything the caller merely asserts).</summary>
     public AgentIdentity? Agent { get; } = agent;
     public string? TenantId { get; } = tenantId;
+    /// <summary>
+    /// The Okta user id of the person a verified credential names: the <c>sub</c> of a console sign-in through the tenant's
+    /// Okta, or the person an agent token acts for. Null for an API key and for the bootstrap admin-key session.
+    /// </summary>
+    public string? PersonId { get; } = personId ?? agent?.Human?.UserId;
     public IReadOnlyList<string> Scopes { get; } = scopes;
     public bool IsAdmin => TenantId is null && Scopes.Contains(ApiScopes.Admin);
 

@@ -15,18 +15,32 @@ public sealed class ApprovalApproversTests
         new("agent:bot", Tenant, Decide, new AgentIdentity("tis_1", Tenant, "https://acme.okta.com/oauth2/default", "bot", "agbac",
             userId is null ? null : new HumanIdentity(userId, "p@example.com"), []));
 
+    private static CallerContext ConsolePerson(string sub) =>
+        new($"console:https://acme.okta.com/oauth2/default|{sub}", Tenant, Decide, personId: sub);
+
     [Test]
-    public void A_console_person_is_the_subject_of_their_verified_sign_in()
+    public void A_console_person_is_the_subject_of_their_verified_sign_in_also_after_the_session_cookie()
     {
-        var caller = new CallerContext("console:https://acme.okta.com/oauth2/default|00ualice", Tenant, Decide);
+        var caller = ConsolePerson("00ualice");
         Assert.That(ApprovalApprovers.PersonOf(caller), Is.EqualTo("00ualice"));
         Assert.That(ApprovalApprovers.IdentityOf(caller), Is.EqualTo("person:00ualice"));
+        // The session cookie carries the caller as claims: the person comes back from them, not from the actor's text.
+        var back = CallerClaims.FromPrincipal(CallerClaims.ToPrincipal(caller, "test"))!;
+        Assert.That(ApprovalApprovers.IdentityOf(back), Is.EqualTo("person:00ualice"));
+    }
+
+    [Test]
+    public void An_actor_that_merely_looks_like_a_console_person_names_no_one()
+    {
+        var lookalike = new CallerContext("console:https://acme.okta.com/oauth2/default|00ualice", Tenant, Decide);
+        Assert.That(ApprovalApprovers.PersonOf(lookalike), Is.Null);
+        Assert.That(ApprovalApprovers.PersonOf(CallerClaims.FromPrincipal(CallerClaims.ToPrincipal(lookalike, "test"))!), Is.Null);
     }
 
     [Test]
     public void An_agent_acting_for_a_person_counts_as_that_person_so_two_ways_in_approve_once()
     {
-        var console = new CallerContext("console:https://acme.okta.com/oauth2/default|00ualice", Tenant, Decide);
+        var console = ConsolePerson("00ualice");
         Assert.That(ApprovalApprovers.IdentityOf(Agent("00ualice")), Is.EqualTo(ApprovalApprovers.IdentityOf(console)));
         Assert.That(ApprovalApprovers.IdentityOf(Agent("00ubob")), Is.Not.EqualTo(ApprovalApprovers.IdentityOf(console)));
     }

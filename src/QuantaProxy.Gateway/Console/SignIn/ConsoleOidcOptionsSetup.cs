@@ -93,7 +93,8 @@ public sealed class ConsoleOidcOptionsSetup(ConsoleOidcSchemes schemes, TimeProv
         var name = token.FindFirst("preferred_username")?.Value ?? token.FindFirst("email")?.Value ?? subject;
         var actor = $"console:{issuer}|{subject}";
         var now = time.GetUtcNow();
-        var caller = new CallerContext(actor, tenantId, role is null ? [] : ConsoleRoles.Scopes(role));
+        // The subject of the tenant's own Okta is the person's Okta user id: what an approval counts them as.
+        var caller = new CallerContext(actor, tenantId, role is null ? [] : ConsoleRoles.Scopes(role), personId: subject);
         var http = context.HttpContext;
         CallerContext.Set(http, caller);
         var recorder = http.RequestServices.GetRequiredService<AuditRecorder>();
