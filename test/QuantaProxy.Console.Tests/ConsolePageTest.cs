@@ -84,9 +84,10 @@ public abstract class ConsolePageTest
         tenant ??= Env.Main;
         await Page.GotoAsync($"/console/signin?tenant_id={tenant.Id}&login_hint={Uri.EscapeDataString(login ?? Env.AdminLogin)}");
         await Page.GetByRole(AriaRole.Link, new() { Name = "Sign in with Okta" }).ClickAsync();
-        // The pages are server-rendered without script: once the document is parsed there is nothing left to wait for. (Twice
-        // in CI the page was at /console with every response in, yet its load event never came within 90 s.)
-        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath is "/console" or "/console/signin",
+        // Where the journey ends: the console, or the sign-in page with the refusal. Not the sign-in page it starts on: a
+        // predicate that matched the starting URL raced the click's navigation, and Playwright then waited for the load
+        // of a navigation that had been replaced (twice in CI: at /console with every response in, timed out at 90 s).
+        await Page.WaitForURLAsync(url => new Uri(url) is var u && (u.AbsolutePath == "/console" || (u.AbsolutePath == "/console/signin" && u.Query.Contains("error=", StringComparison.Ordinal))),
             new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
     }
 
