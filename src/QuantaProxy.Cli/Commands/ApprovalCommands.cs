@@ -15,6 +15,21 @@ public static class ApprovalCommands
 
     private static readonly string[] States = ["pending", "executing", "executed", "failed", "rejected", "expired"];
 
+    /// <summary>Prints the gateway's answer; a refusal or an unreachable gateway is one line on stderr and exit code 1.</summary>
+    private static async Task<int> PrintAsync(Func<Task<JsonNode?>> call)
+    {
+        try
+        {
+            Console.WriteLine((await call())?.ToJsonString(Pretty));
+            return 0;
+        }
+        catch (Exception e) when (e is QuantaProxyApiException or HttpRequestException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"failed: {e.Message}");
+            return 1;
+        }
+    }
+
     /// <summary>One page of the tenant's approvals, newest first (no arguments: <c>show</c> one to read them).</summary>
     private static Command List()
     {
@@ -25,24 +40,14 @@ public static class ApprovalCommands
         var after = new Option<string?>("--after") { Description = "The next_after of the page before, for the next (older) page" };
         var command = new Command("list", "List the tenant's held calls, newest first. Example: quantaproxy approval list --state pending") { state, limit, after };
         connection.AddTo(command);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => PrintAsync(async () =>
         {
-            try
-            {
-                using var client = connection.Connect(parse);
-                var query = $"?limit={parse.GetValue(limit)}";
-                if (parse.GetValue(state) is { } s) query += "&state=" + Uri.EscapeDataString(s);
-                if (parse.GetValue(after) is { } a) query += "&after=" + Uri.EscapeDataString(a);
-                var answer = await client.SendJsonAsync(HttpMethod.Get, "/api/v2/approvals" + query, null, ct);
-                Console.WriteLine(answer.ToJsonString(Pretty));
-                return 0;
-            }
-            catch (Exception e) when (e is QuantaProxyApiException or HttpRequestException or InvalidOperationException)
-            {
-                Console.Error.WriteLine($"failed: {e.Message}");
-                return 1;
-            }
-        });
+            using var client = connection.Connect(parse);
+            var query = $"?limit={parse.GetValue(limit)}";
+            if (parse.GetValue(state) is { } s) query += "&state=" + Uri.EscapeDataString(s);
+            if (parse.GetValue(after) is { } a) query += "&after=" + Uri.EscapeDataString(a);
+            return await client.SendJsonAsync(HttpMethod.Get, "/api/v2/approvals" + query, null, ct);
+        }));
         return command;
     }
 
@@ -54,22 +59,13 @@ public static class ApprovalCommands
             var id = new Argument<string>("approval-id") { Description = "The held call's approval id (apr_…)" };
             var command = new Command(name, description) { id };
             connection.AddTo(command);
-            command.SetAction(async (parse, ct) =>
+            command.SetAction((parse, ct) => PrintAsync(async () =>
             {
-                try
-                {
-                    using var client = connection.Connect(parse);
-                    var answer = await client.SendJsonAsync(method, $"/api/v2/approvals/{Uri.EscapeDataString(parse.GetRequiredValue(id))}{suffix}", null, ct);
-                    if (answer is JsonObject view) view.Remove("envelope");
-                    Console.WriteLine(answer.ToJsonString(Pretty));
-                    return 0;
-                }
-                catch (Exception e) when (e is QuantaProxyApiException or HttpRequestException or InvalidOperationException)
-                {
-                    Console.Error.WriteLine($"failed: {e.Message}");
-                    return 1;
-                }
-            });
+                using var client = connection.Connect(parse);
+                var answer = await client.SendJsonAsync(method, $"/api/v2/approvals/{Uri.EscapeDataString(parse.GetRequiredValue(id))}{suffix}", null, ct);
+                if (answer is JsonObject view) view.Remove("envelope");
+                return answer;
+            }));
             return command;
         }
         return new Command("approval", "Calls held for a second person's approval")
