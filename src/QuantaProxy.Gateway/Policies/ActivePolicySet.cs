@@ -60,8 +60,8 @@ public sealed class ActivePolicySet
             var more = violations.Count > 1 ? $" ({violations.Count - 1} more)" : "";
             throw new ApiException(400, PolicyProblemCodes.PolicySchema, $"Line {v.Location.Line}, column {v.Location.Column}: {v.PolicyId}: {v.Message}{more}", "policies");
         }
-        return new ActivePolicySet(version, Hash(text), set, text.Contains("target", StringComparison.Ordinal),
-            text.Contains("target_group", StringComparison.Ordinal), text.Contains("calls_today", StringComparison.Ordinal));
+        return new ActivePolicySet(version, Hash(text), set, AttributeReads.MayRead(set, "target"), AttributeReads.MayRead(set, "target_group"),
+            AttributeReads.MayRead(set, "calls_today"));
     }
 
     /// <summary>A stored version (checked when it was uploaded; checked again, since the catalog may have changed since).</summary>
