@@ -371,7 +371,7 @@ public sealed class CustomAuthorizationServerTests
         Assert.That(query["state"].ToString(), Is.EqualTo("s-1"));
         var code = query["code"].ToString();
 
-        var wrong = await PostAsync([new("grant_type", "authorization_code"), new("client_id", WebAppId), new("code", code), new("redirect_uri", Redirect), new("code_verifier", verifier[..^1] + "A")]);
+        var wrong = await PostAsync([new("grant_type", "authorization_code"), new("client_id", WebAppId), new("code", code), new("redirect_uri", Redirect), new("code_verifier", verifier[..^1] + (verifier[^1] == 'A' ? "B" : "A"))]);
         Assert.That((wrong.Status, wrong.Error), Is.EqualTo((400, "invalid_grant")));
 
         using var again = await browser.GetAsync(authorize);
