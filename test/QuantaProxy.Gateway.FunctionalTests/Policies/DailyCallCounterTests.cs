@@ -19,9 +19,15 @@ public sealed class DailyCallCounterTests(StoreKind kind)
     private const string Principal = "ApiKey::key_counter";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private Database _database = null!;
-    private Func<ValueTask> _dispose = null!;
+    private Func<ValueTask>? _dispose;
     private ManualTimeProvider _time = null!;
     private PolicyStore _store = null!;
+
+    [OneTimeSetUp]
+    public void RequireStore()
+    {
+        if (kind == StoreKind.Postgres) _ = TestEnvironment.PostgresConnectionString;
+    }
 
     [SetUp]
     public async Task OpenAsync()
@@ -46,7 +52,10 @@ public sealed class DailyCallCounterTests(StoreKind kind)
     }
 
     [TearDown]
-    public async Task CloseAsync() => await _dispose();
+    public async Task CloseAsync()
+    {
+        if (_dispose is not null) await _dispose();
+    }
 
     private DailyCallCounter Replica(TimeSpan? interval = null) =>
         new(_store, Options.Create(new PolicyOptions { CallCountFlushInterval = interval ?? Interval }), _time, NullLogger<DailyCallCounter>.Instance);
