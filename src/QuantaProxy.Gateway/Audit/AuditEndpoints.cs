@@ -64,7 +64,7 @@ public static class AuditEndpoints
         };
         var filter = AuditEventFilter.Parse(http.Request.Query);
         var rows = await store.ListAsync(tenantId, filter, after, before, newestFirst, limit, http.RequestAborted);
-        var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: "events"));
+        var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: "events" + filter.Describe()));
         long? next = rows.Count == limit ? rows[^1].Record.Seq : null;
         return Results.Json(new AuditEventsResponse(rows.Select(View).ToList(), newestFirst ? null : next, eventId, newestFirst ? next : null), GatewayJson.Options);
     }

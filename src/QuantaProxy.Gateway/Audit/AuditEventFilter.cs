@@ -104,6 +104,28 @@ public sealed record AuditEventFilter(
         return Timestamps.Format(instant);
     }
 
+    /// <summary>
+    /// The search as the audit records it (<c>;name=value</c> for each set field, values percent-encoded so no value can
+    /// pass for another field): who looked for whose events is itself worth a trace. Empty when nothing is filtered.
+    /// </summary>
+    public string Describe()
+    {
+        var text = new System.Text.StringBuilder();
+        void Add(string name, string? value)
+        {
+            if (value is not null) text.Append(';').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        }
+        Add("integration_id", IntegrationId);
+        Add("operation", Operation);
+        Add("actor", Actor);
+        Add("on_behalf_of", OnBehalfOf);
+        Add("outcome", Outcome);
+        Add("type", Type);
+        Add("from", From);
+        Add("to", To);
+        return text.ToString();
+    }
+
     // An explicit zone is required: a time without one would be read in whatever zone the reader assumes.
     private static readonly string[] InstantFormats =
     [

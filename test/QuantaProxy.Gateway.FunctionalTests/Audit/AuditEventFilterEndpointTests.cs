@@ -108,6 +108,18 @@ public sealed class AuditEventFilterEndpointTests(StoreKind store)
     }
 
     [Test]
+    public async Task A_search_is_recorded_with_its_filters_and_an_unfiltered_listing_as_before()
+    {
+        var search = await PageAsync($"on_behalf_of={Uri.EscapeDataString("alice;actor=x")}&operation=list_users");
+        var unfiltered = await PageAsync("limit=1");
+        var (chain, _) = await ChainAsync();
+        string DetailOf(JsonNode page) => S(chain.Single(e => S(e, "event_id") == page["audit_event_id"]!.GetValue<string>()), "detail");
+        // A value holding the separators cannot pass for another field: it is percent-encoded.
+        Assert.That(DetailOf(search), Is.EqualTo("events;operation=list_users;on_behalf_of=alice%3Bactor%3Dx"));
+        Assert.That(DetailOf(unfiltered), Is.EqualTo("events"));
+    }
+
+    [Test]
     public async Task Integration_alone()
     {
         var events = await AssertFilterAsync($"integration_id={_second}", e => S(e, "integration_id") == _second, 3);
