@@ -53,9 +53,9 @@ public static class AuditEndpoints
     private static async Task<IResult> ListAsync(HttpContext http, AuditStore store, AuditRecorder audit, TenantDirectory tenants)
     {
         var tenantId = await BeginAsync(http, tenants, systemChain: true);
-        var after = QueryLong(http, "after", 0, 0, long.MaxValue);
-        var before = QueryLong(http, "before", long.MaxValue, 1, long.MaxValue);
-        var limit = (int)QueryLong(http, "limit", 100, 1, MaxPageSize);
+        var after = InputRules.QueryLong(http, "after", 0, 0, long.MaxValue);
+        var before = InputRules.QueryLong(http, "before", long.MaxValue, 1, long.MaxValue);
+        var limit = (int)InputRules.QueryLong(http, "limit", 100, 1, MaxPageSize);
         var newestFirst = http.Request.Query["order"] switch
         {
             { Count: 0 } or ["asc"] => false,
@@ -121,8 +121,8 @@ public static class AuditEndpoints
     private static async Task<IResult> CheckpointsAsync(HttpContext http, AuditStore store, AuditRecorder audit, TenantDirectory tenants)
     {
         var tenantId = await BeginAsync(http, tenants);
-        var after = QueryLong(http, "after", 0, 0, long.MaxValue);
-        var limit = (int)QueryLong(http, "limit", 100, 1, MaxPageSize);
+        var after = InputRules.QueryLong(http, "after", 0, 0, long.MaxValue);
+        var limit = (int)InputRules.QueryLong(http, "limit", 100, 1, MaxPageSize);
         var list = await store.ListCheckpointsAsync(tenantId, after, limit, http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: "checkpoints"));
         var next = list.Count == limit ? list[^1].TreeSize : (long?)null;
@@ -137,7 +137,7 @@ public static class AuditEndpoints
         var index = stored.Record.Seq - 1;
         var (size, leaf, root, proof) = await trees.UseAsync(tenantId, tree =>
         {
-            var n = QueryLong(http, "tree_size", tree.Size, 1, tree.Size);
+            var n = InputRules.QueryLong(http, "tree_size", tree.Size, 1, tree.Size);
             if (index >= n) throw ApiException.BadRequest("The event is not in a tree of that size.", "tree_size");
             return (n, tree.LeafHashAt(index), tree.RootHash(n), tree.InclusionProof(index, n));
         }, http.RequestAborted);
@@ -152,8 +152,8 @@ public static class AuditEndpoints
         var (from, to, fromRoot, toRoot, proof) = await trees.UseAsync(tenantId, tree =>
         {
             if (tree.Size == 0) throw ApiException.NotFound("Audit event");
-            var n = QueryLong(http, "to", tree.Size, 1, tree.Size);
-            var m = QueryLong(http, "from", 1, 1, n);
+            var n = InputRules.QueryLong(http, "to", tree.Size, 1, tree.Size);
+            var m = InputRules.QueryLong(http, "from", 1, 1, n);
             return (m, n, tree.RootHash(m), tree.RootHash(n), tree.ConsistencyProof(m, n));
         }, http.RequestAborted);
         var auditId = await audit.RecordAsync(http, tenantId, AuditEventTypes.AuditRead, "ok", new AuditDetails(Detail: string.Create(CultureInfo.InvariantCulture, $"consistency;{from}-{to}")));
@@ -171,13 +171,4 @@ public static class AuditEndpoints
         AuditBreakKind.WrongTenant => "wrong_tenant",
         _ => kind.ToString(),
     };
-
-    internal static long QueryLong(HttpContext http, string name, long fallback, long min, long max)
-    {
-        var values = http.Request.Query[name];
-        if (values.Count == 0) return fallback;
-        if (values.Count > 1 || !long.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            throw ApiException.BadRequest($"{name} must be a whole number from {min} to {max}.", name);
-        return value;
-    }
 }

@@ -20,4 +20,15 @@ public static class InputRules
             if (char.IsControl(c)) throw ApiException.BadRequest($"{field} contains a control character.", field);
         return value;
     }
+
+    /// <summary>A whole number from the query, given at most once, within [min, max]; absent → <paramref name="fallback"/>.</summary>
+    public static long QueryLong(HttpContext http, string name, long fallback, long min, long max)
+    {
+        var values = http.Request.Query[name];
+        if (values.Count == 0) return fallback;
+        if (values.Count > 1 || !long.TryParse(values[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value < min || value > max)
+            throw ApiException.BadRequest($"{name} must be a whole number from {min} to {max}.", name);
+        return value;
+    }
 }

@@ -79,10 +79,7 @@ public static class ApprovalEndpoints
             after = query["after"].Count == 1 ? query["after"][0] : null;
             if (!Crypto.Formats.PrefixedId.IsValid(after, IdPrefix)) throw ApiException.BadRequest("after must be the next_after of a previous page.", "after");
         }
-        var limit = 50;
-        if (query["limit"].Count > 0 && (query["limit"].Count > 1 || !int.TryParse(query["limit"][0], System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxPageSize))
-            throw ApiException.BadRequest($"limit must be a whole number from 1 to {MaxPageSize}.", "limit");
+        var limit = (int)InputRules.QueryLong(http, "limit", 50, 1, MaxPageSize);
         var page = await store.ListAsync(tenantId, state, after, limit, http.RequestAborted);
         var eventId = await audit.RecordAsync(http, tenantId, AuditEventTypes.ApprovalRead, "ok", new AuditDetails(Detail: $"list;state={state ?? "any"};count={page.Count}"));
         var next = page.Count == limit ? page[^1].Id : null;

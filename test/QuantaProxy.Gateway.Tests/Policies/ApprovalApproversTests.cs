@@ -63,4 +63,19 @@ public sealed class ApprovalApproversTests
         Assert.That(ConsoleRoles.Scopes(ConsoleRoles.Approver), Is.EquivalentTo(new[] { ApiScopes.ApprovalsDecide, ApiScopes.AuditRead }));
         Assert.That(ConsoleRoles.Scopes(ConsoleRoles.Auditor), Does.Not.Contain(ApiScopes.ApprovalsDecide));
     }
+
+    [Test]
+    public void An_okta_session_without_its_person_is_not_current_and_a_bootstrap_session_needs_none()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        Assert.That(QuantaProxy.Gateway.WebConsole.ConsoleSession.NamesItsPerson(QuantaProxy.Gateway.WebConsole.ConsoleSession.Create(
+            ConsolePerson("00ualice"), Tenant, ConsoleRoles.Approver, QuantaProxy.Gateway.WebConsole.ConsoleSession.KindOidc, "alice", now)), Is.True);
+        // Issued before sessions carried the person: it would approve as nobody, so it is refused and the person signs in again.
+        var old = new CallerContext("console:https://acme.okta.com/oauth2/default|00ualice", Tenant, Decide);
+        Assert.That(QuantaProxy.Gateway.WebConsole.ConsoleSession.NamesItsPerson(QuantaProxy.Gateway.WebConsole.ConsoleSession.Create(
+            old, Tenant, ConsoleRoles.Approver, QuantaProxy.Gateway.WebConsole.ConsoleSession.KindOidc, "alice", now)), Is.False);
+        var bootstrap = new CallerContext("console:admin-key|key_01M00000000000000000000000", Tenant, Decide);
+        Assert.That(QuantaProxy.Gateway.WebConsole.ConsoleSession.NamesItsPerson(QuantaProxy.Gateway.WebConsole.ConsoleSession.Create(
+            bootstrap, Tenant, ConsoleRoles.TenantAdmin, QuantaProxy.Gateway.WebConsole.ConsoleSession.KindBootstrap, "admin", now)), Is.True);
+    }
 }

@@ -93,6 +93,9 @@ public static class ConsoleAuth
             var key = keyId is null ? null : await context.HttpContext.RequestServices.GetRequiredService<ApiKeyStore>().FindAsync(keyId, context.HttpContext.RequestAborted);
             expired = key is null || key.RevokedAt is not null;
         }
+        // A sign-in through Okta names its person (CallerClaims.PersonId), which approvals count; a session issued before
+        // the claim existed could approve as a nobody, so it ends and the person signs in again.
+        if (!expired && !ConsoleSession.NamesItsPerson(principal)) expired = true;
         if (expired)
         {
             context.RejectPrincipal();

@@ -38,5 +38,9 @@ public static class ConsoleSession
     public static string? RoleOf(ClaimsPrincipal user) => user.FindFirst(Role)?.Value;
     public static string NameOf(ClaimsPrincipal user) => user.FindFirst(DisplayName)?.Value ?? "";
     public static string ActorOf(ClaimsPrincipal user) => user.FindFirst(CallerClaims.ApiKeyId)?.Value ?? "";
+    /// <summary>A session signed in through Okta carries its person's Okta id; a bootstrap (admin-key) session names no person.</summary>
+    public static bool NamesItsPerson(ClaimsPrincipal user) =>
+        user.FindFirst(Kind)?.Value != KindOidc || user.FindFirst(CallerClaims.PersonId)?.Value is { Length: > 0 };
+
     public static bool IsTenantAdmin(ClaimsPrincipal user) => RoleOf(user) == SignIn.ConsoleRoles.TenantAdmin;
 }
