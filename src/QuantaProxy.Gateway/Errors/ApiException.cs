@@ -11,6 +11,8 @@ public sealed class ApiException(int status, string code, string message, string
     /// <summary>The offending field as a JSON path without the leading <c>$.</c> (e.g. <c>secret.token</c>); <c>$</c> is the whole body.</summary>
     public string? Field { get; } = field is not null && field.StartsWith("$.", StringComparison.Ordinal) ? field[2..] : field;
     public TimeSpan? RetryAfter { get; init; }
+    /// <summary>Where in a submitted text the fault is (1-based), written as the problem's <c>line</c> and <c>column</c>.</summary>
+    public (int Line, int Column)? Position { get; init; }
 
     public static ApiException NotFound(string what) => new(StatusCodes.Status404NotFound, ProblemCodes.NotFound, $"{what} not found.");
     public static ApiException BadRequest(string message, string? field = null) => new(StatusCodes.Status400BadRequest, ProblemCodes.InvalidRequest, message, field);

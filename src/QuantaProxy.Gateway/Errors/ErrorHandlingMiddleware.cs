@@ -113,7 +113,7 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, AuditRecorder 
             await Transparent.OktaErrorAnswer.WriteAsync(http, status, code, summary, cause, null, e.RetryAfter);
             return;
         }
-        await ProblemWriter.WriteAsync(http, e.Status, e.Code, e.Message, e.Field, e.RetryAfter);
+        await ProblemWriter.WriteAsync(http, e.Status, e.Code, e.Message, e.Field, e.RetryAfter, e.Position);
     }
 
     private static string CodeFor(int status) => status switch

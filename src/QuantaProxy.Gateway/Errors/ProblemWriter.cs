@@ -14,7 +14,8 @@ public static class ProblemWriter
         [429] = "Too Many Requests", [500] = "Internal Server Error", [502] = "Bad Gateway", [503] = "Service Unavailable", [504] = "Gateway Timeout",
     };
 
-    public static async Task WriteAsync(HttpContext context, int status, string code, string detail, string? field = null, TimeSpan? retryAfter = null)
+    public static async Task WriteAsync(HttpContext context, int status, string code, string detail, string? field = null, TimeSpan? retryAfter = null,
+        (int Line, int Column)? position = null)
     {
         if (context.Response.HasStarted) return;
         var connection = context.Response.Headers.Connection;
@@ -36,6 +37,11 @@ public static class ProblemWriter
         writer.WriteString("detail", detail);
         writer.WriteString("code", code);
         if (field is not null) writer.WriteString("field", field);
+        if (position is { } at)
+        {
+            writer.WriteNumber("line", at.Line);
+            writer.WriteNumber("column", at.Column);
+        }
         if (requestId is not null) writer.WriteString("request_id", requestId);
         if (AuditContext.Get(context)?.EventId is { } auditId) writer.WriteString("audit_event_id", auditId);
         writer.WriteEndObject();

@@ -51,14 +51,16 @@ public sealed class ActivePolicySet
         }
         catch (PolicyParseException e)
         {
-            throw new ApiException(400, PolicyProblemCodes.PolicySyntax, $"Line {e.Location.Line}, column {e.Location.Column}: {e.Reason}", "policies");
+            throw new ApiException(400, PolicyProblemCodes.PolicySyntax, $"Line {e.Location.Line}, column {e.Location.Column}: {e.Reason}", "policies")
+                { Position = (e.Location.Line, e.Location.Column) };
         }
         var violations = SchemaChecker.Check(set, GatewayPolicySchema.Default);
         if (violations.Count > 0)
         {
             var v = violations[0];
             var more = violations.Count > 1 ? $" ({violations.Count - 1} more)" : "";
-            throw new ApiException(400, PolicyProblemCodes.PolicySchema, $"Line {v.Location.Line}, column {v.Location.Column}: {v.PolicyId}: {v.Message}{more}", "policies");
+            throw new ApiException(400, PolicyProblemCodes.PolicySchema, $"Line {v.Location.Line}, column {v.Location.Column}: {v.PolicyId}: {v.Message}{more}", "policies")
+                { Position = (v.Location.Line, v.Location.Column) };
         }
         return new ActivePolicySet(version, Hash(text), set, AttributeReads.MayRead(set, "target"), AttributeReads.MayRead(set, "target_group"),
             AttributeReads.MayRead(set, "calls_today"));

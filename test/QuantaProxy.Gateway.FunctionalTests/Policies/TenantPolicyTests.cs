@@ -70,7 +70,9 @@ public sealed class TenantPolicyTests(StoreKind store)
             new { policies = "permit(principal, action, resource);\nforbid(principal, action resource);" });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem?.ToJsonString());
         Assert.That(problem!["code"]!.GetValue<string>(), Is.EqualTo("policy_syntax"));
-        Assert.That(problem["detail"]?.GetValue<string>() ?? problem.ToJsonString(), Does.Contain("Line 2, column"));
+        Assert.That(problem["detail"]?.GetValue<string>() ?? problem.ToJsonString(), Does.Contain("Line 2, column 26"));
+        // The position as members too, for a client (the console's editor) to point at without reading prose.
+        Assert.That((problem["line"]?.GetValue<int>(), problem["column"]?.GetValue<int>()), Is.EqualTo(((int?)2, (int?)26)), problem.ToJsonString());
     }
 
     [Test]
@@ -81,6 +83,7 @@ public sealed class TenantPolicyTests(StoreKind store)
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem?.ToJsonString());
         Assert.That(problem!["code"]!.GetValue<string>(), Is.EqualTo("policy_schema"));
         Assert.That(problem.ToJsonString(), Does.Contain("Line 2, column").And.Contain("departmnt"));
+        Assert.That(problem["line"]?.GetValue<int>(), Is.EqualTo(2), problem.ToJsonString());
 
         (response, problem) = await _host.SendAsync(HttpMethod.Put, "/api/v2/policies", _tenant.ApiKey,
             new { policies = "permit(principal, action == QuantaProxy::Action::\"delete_everything\", resource);" });
