@@ -24,7 +24,11 @@ public sealed class RevocationTests
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _world.DisposeAsync();
+    public async Task StopAsync()
+    {
+        // Nothing to stop when the fixture was inconclusive (no server) before it started anything.
+        if (_world is not null) await _world.DisposeAsync();
+    }
 
     /// <summary>Configures the tenant's hook secret on the gateway, then creates and verifies the hook in the sandbox, pointing at <paramref name="target"/>.</summary>
     public static async Task<string> ConfigureHookAsync(AgentWorld world, GatewayHost target)

@@ -26,7 +26,11 @@ public sealed class EndpointAuthenticationTests
     public async Task StartAsync() => _host = await GatewayHost.StartAsync();
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _host.DisposeAsync();
+    public async Task StopAsync()
+    {
+        // Nothing to stop when the fixture was inconclusive (no server) before it started anything.
+        if (_host is not null) await _host.DisposeAsync();
+    }
 
     private IReadOnlyList<RouteEndpoint> Endpoints() =>
         _host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();

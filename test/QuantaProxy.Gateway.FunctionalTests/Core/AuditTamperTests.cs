@@ -15,7 +15,11 @@ public sealed class AuditTamperTests(StoreKind store)
     public async Task StartAsync() => _host = await GatewayHost.StartAsync(store);
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _host.DisposeAsync();
+    public async Task StopAsync()
+    {
+        // Nothing to stop when the fixture was inconclusive (no server) before it started anything.
+        if (_host is not null) await _host.DisposeAsync();
+    }
 
     /// <summary>
     /// A tenant with a chain of exactly 23 events: tenant.create, apikey.create and key.register (the last two with their

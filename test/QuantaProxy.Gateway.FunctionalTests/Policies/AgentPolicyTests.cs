@@ -20,7 +20,11 @@ public sealed class AgentPolicyTests
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _world.DisposeAsync();
+    public async Task StopAsync()
+    {
+        // Nothing to stop when the fixture was inconclusive (no server) before it started anything.
+        if (_world is not null) await _world.DisposeAsync();
+    }
 
     [TearDown]
     public async Task PoliciesOffAsync() => await _world.Gateway.OkAsync(HttpMethod.Put, "/api/v2/policies", _world.Tenant.ApiKey, new { policies = "" });

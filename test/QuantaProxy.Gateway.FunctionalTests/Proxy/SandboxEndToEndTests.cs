@@ -38,8 +38,8 @@ public sealed class SandboxEndToEndTests(StoreKind store)
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await _host.DisposeAsync();
-        await _okta.DisposeAsync();
+        if (_host is not null) await _host.DisposeAsync();
+        if (_okta is not null) await _okta.DisposeAsync();
     }
 
     private async Task<JsonNode> CallAsync(string operation, object? payload = null)

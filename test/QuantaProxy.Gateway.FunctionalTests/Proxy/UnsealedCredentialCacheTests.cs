@@ -28,7 +28,11 @@ public sealed class UnsealedCredentialCacheTests
         _okta = await OktaSandboxServer.StartAsync(new SandboxOptions { ApiTokens = { Token, NextToken }, SeedUsers = 5 });
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _okta.DisposeAsync();
+    public async Task StopAsync()
+    {
+        // Nothing to stop when the fixture was inconclusive (no server) before it started anything.
+        if (_okta is not null) await _okta.DisposeAsync();
+    }
 
     [Test]
     public async Task Repeated_calls_decapsulate_the_api_key_once()
